@@ -1,0 +1,1 @@
+"""Thin Dagster assets and checks, one module per pipeline stage; the work lives in pure functions."""

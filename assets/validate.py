@@ -1,0 +1,33 @@
+"""Validate: type and check this import's lead records with pandera; unusable ones go to quarantine."""
+
+import polars as pl
+from dagster import AssetExecutionContext, MaterializeResult, asset
+
+from assets.ingest import raw_lead_records
+from leadflow.inbox import LEAD_SOURCES
+from pipelines.resources import LeadflowSettings
+from schemas.lead_records import LEAD_RECORD_REASONS, StagedLeadRecord, clean_lead_records
+from schemas.quarantine import rejection_rows, split_valid, top_reasons
+from warehouse.staging import pending_raw_records
+
+
+@asset(deps=[raw_lead_records], group_name="validate", kinds={"pandera", "polars"})
+def staged_lead_records(context: AssetExecutionContext, settings: LeadflowSettings) -> MaterializeResult:
+    """This import's lead records, typed and cleaned (staging.lead_records). Records that cannot be used
+    (no name, email or phone; no usable date; a repeated record id) go to staging.rejected_records with a
+    specific reason and the raw record."""
+    accepted, rejected = [], []
+    with settings.warehouse().connect() as wh:
+        for spec in LEAD_SOURCES:
+            raw = pending_raw_records(wh, spec)
+            ok, bad = split_valid(clean_lead_records(raw, spec.source_type), StagedLeadRecord, LEAD_RECORD_REASONS)
+            accepted.append(ok)
+            rejected.append(rejection_rows(bad))
+        accepted_frame = pl.concat(accepted, how="vertical_relaxed")
+        rejected_frame = pl.concat(rejected, how="vertical_relaxed")
+        wh.replace_table("staging.lead_records", accepted_frame)
+        wh.replace_table("staging.rejected_records", rejected_frame)
+    return MaterializeResult(metadata={
+        "records_accepted": accepted_frame.height, "records_rejected": rejected_frame.height,
+        "top_reasons": top_reasons(rejected_frame),
+    })

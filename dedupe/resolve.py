@@ -1,0 +1,51 @@
+"""One call from records to people: block, compare, score, cluster (the entry point the pipeline uses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dedupe.cluster import cluster_records
+from dedupe.linkage import candidate_pairs, compare_pairs, score_pairs
+from dedupe.settings import MatchSettings
+
+MATCH_COLUMNS = ("first_name_canonical", "last_name_key", "email", "phone", "company_key", "domain")
+ENTITY_COLUMNS = ("record_key", "kind", "lead_id", "contact_id", "crm_lead_id", *MATCH_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Who each batch record is, and the evidence: every compared pair with its decision."""
+
+    assignments: pl.DataFrame
+    decisions: pl.DataFrame
+    pairs_per_pass: dict[str, int]
+
+
+def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings) -> Resolution:
+    """Match this batch's records against each other and against known entities; assign lead ids.
+
+    `batch` and `known` carry ENTITY_COLUMNS (batch rows have kind `batch` and no ids); `known` rows are
+    existing lead source records (kind `lead`, with their lead's ids), CRM contacts and CRM leads.
+    """
+    records = pl.concat([batch.select(ENTITY_COLUMNS), known.select(ENTITY_COLUMNS)], how="vertical_relaxed")
+    pairs, per_pass = candidate_pairs(records, settings)
+    features = compare_pairs(records, pairs, settings)
+    scored = score_pairs(features, settings)
+    assignments, decisions = cluster_records(records, scored, settings)
+    keys = records.select(pl.int_range(pl.len()).alias("_i"), "record_key", "kind")
+    decisions = (
+        decisions.join(keys.rename({"_i": "left", "record_key": "left_key", "kind": "left_kind"}), on="left")
+        .join(keys.rename({"_i": "right", "record_key": "right_key", "kind": "right_kind"}), on="right")
+        .drop("left", "right")
+    )
+    # a batch record is always on the left, so the explanation reads "new record vs. what it met"
+    swap = (pl.col("left_kind") != "batch") & (pl.col("right_kind") == "batch")
+    decisions = decisions.with_columns(
+        pl.when(swap).then(pl.col("right_key")).otherwise(pl.col("left_key")).alias("left_key"),
+        pl.when(swap).then(pl.col("left_key")).otherwise(pl.col("right_key")).alias("right_key"),
+        pl.when(swap).then(pl.col("right_kind")).otherwise(pl.col("left_kind")).alias("left_kind"),
+        pl.when(swap).then(pl.col("left_kind")).otherwise(pl.col("right_kind")).alias("right_kind"),
+    )
+    return Resolution(assignments, decisions, per_pass)

@@ -1,0 +1,108 @@
+"""Matching settings as data: blocking passes, comparisons with m/u per level, prior, thresholds, guards.
+
+The settings object authors; `dedupe.blocking`, `dedupe.comparisons`, `dedupe.model` execute it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Pairs that agree exactly on every key column are compared."""
+
+    name: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One outcome of a comparison, with its Fellegi-Sunter m and u probabilities."""
+
+    name: str
+    min_similarity: float
+    m: float
+    u: float
+
+    @property
+    def weight(self) -> float:
+        return math.log2(self.m / self.u)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How one field of two records is compared: similarity method and its levels (best first)."""
+
+    field: str
+    column: str
+    method: str
+    levels: tuple[Level, ...]
+
+    def level_for(self, similarity: float) -> Level:
+        for level in self.levels:
+            if similarity >= level.min_similarity:
+                return level
+        return self.levels[-1]
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Everything that decides a match, kept apart from the code that runs it."""
+
+    blocking: tuple[BlockingRule, ...]
+    comparisons: tuple[Comparison, ...]
+    prior_match_probability: float
+    match_threshold: float
+    review_threshold: float
+    different_domains_cannot_link: bool
+
+    @property
+    def prior_weight(self) -> float:
+        p = self.prior_match_probability
+        return math.log2(p / (1 - p))
+
+
+class SettingsError(ValueError):
+    """The matching settings file is malformed; the message says where."""
+
+
+def load_match_settings(path: str | Path | None = None) -> MatchSettings:
+    """Read matching settings from YAML (the packaged default when `path` is None) and check them."""
+    if path is None:
+        text = resources.files("dedupe").joinpath("data/lead_matching.yaml").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    raw = yaml.safe_load(text) or {}
+    try:
+        blocking = tuple(BlockingRule(b["name"], tuple(b["keys"])) for b in raw["blocking"])
+        comparisons = tuple(
+            Comparison(c["field"], c["column"], c["method"],
+                       tuple(Level(lv["name"], float(lv["min_similarity"]), float(lv["m"]), float(lv["u"]))
+                             for lv in c["levels"]))
+            for c in raw["comparisons"]
+        )
+        settings = MatchSettings(
+            blocking=blocking,
+            comparisons=comparisons,
+            prior_match_probability=float(raw["prior_match_probability"]),
+            match_threshold=float(raw["thresholds"]["match"]),
+            review_threshold=float(raw["thresholds"]["review"]),
+            different_domains_cannot_link=bool(raw.get("guards", {}).get("different_domains_cannot_link", True)),
+        )
+    except (KeyError, TypeError) as exc:
+        raise SettingsError(f"matching settings: missing or malformed entry {exc}") from None
+    for comparison in settings.comparisons:
+        if comparison.method not in {"exact", "jarowinkler"}:
+            raise SettingsError(f"comparison {comparison.field}: unknown method {comparison.method!r}")
+        for level in comparison.levels:
+            if not (0 < level.m <= 1 and 0 < level.u <= 1):
+                raise SettingsError(f"comparison {comparison.field} level {level.name}: m and u must be in (0, 1]")
+    if not 0 < settings.review_threshold <= settings.match_threshold < 1:
+        raise SettingsError("thresholds: need 0 < review <= match < 1")
+    return settings

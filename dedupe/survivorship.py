@@ -1,0 +1,61 @@
+"""Survivorship: one golden record per lead from all of its source records (every touch is kept).
+
+Rules: a CRM contact's name and email beat imported values; phone and job title take the most recent
+non-empty value; first-touch source, campaign and date are never overwritten; qualification facts take
+the most recent known value; a lead is do-not-contact as soon as one touch says so.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+LATEST_NON_EMPTY = (
+    "first_name", "last_name", "email", "phone", "company", "company_key", "domain", "job_title",
+    "country", "state", "city", "product_interest", "timeframe_months", "decision_maker",
+)
+
+
+def _latest(column: str) -> pl.Expr:
+    return pl.col(column).drop_nulls().last().alias(column)
+
+
+def build_lead_profiles(sources: pl.DataFrame, contacts: pl.DataFrame) -> pl.DataFrame:
+    """One row per lead_id in `sources` (lead source records with touch_at, source, vendor ...).
+
+    `contacts` holds normalized CRM contacts (contact_id, first_name, last_name, email, phone, job_title,
+    account_id); a lead linked to a contact takes its name and email.
+    """
+    ordered = sources.sort(["lead_id", "touch_at", "source_file", "source_record_id"])
+    budget_known = pl.when(pl.col("budget_status") != "unknown").then(pl.col("budget_status"))
+    profiles = ordered.group_by("lead_id", maintain_order=True).agg(
+        *[_latest(c) for c in LATEST_NON_EMPTY],
+        budget_known.drop_nulls().last().alias("budget_status"),
+        pl.col("source").first().alias("source"),
+        pl.col("campaign_id").first().alias("campaign_id"),
+        pl.col("touch_at").min().alias("first_touch_at"),
+        pl.col("touch_at").max().alias("last_touch_at"),
+        pl.len().cast(pl.Int32).alias("touch_count"),
+        pl.col("response_type").drop_nulls().unique().sort().alias("response_types"),
+        pl.col("disposition").drop_nulls().last().alias("last_disposition"),
+        ((pl.col("opt_in") == False) | (pl.col("disposition") == "do_not_call")).any()  # noqa: E712
+        .alias("do_not_contact"),
+        pl.col("contact_id").drop_nulls().first().alias("contact_id"),
+        pl.col("crm_lead_id").drop_nulls().first().alias("crm_lead_id"),
+    ).with_columns(pl.col("budget_status").fill_null("unknown"))
+    if contacts.height:
+        crm = contacts.select(
+            "contact_id",
+            pl.col("first_name").alias("_c_first"), pl.col("last_name").alias("_c_last"),
+            pl.col("email").alias("_c_email"), pl.col("phone").alias("_c_phone"),
+            pl.col("job_title").alias("_c_title"), pl.col("account_id").alias("contact_account_id"),
+        )
+        profiles = profiles.join(crm, on="contact_id", how="left").with_columns(
+            pl.coalesce("_c_first", "first_name").alias("first_name"),
+            pl.coalesce("_c_last", "last_name").alias("last_name"),
+            pl.coalesce("_c_email", "email").alias("email"),
+            pl.coalesce("phone", "_c_phone").alias("phone"),
+            pl.coalesce("job_title", "_c_title").alias("job_title"),
+        ).drop("_c_first", "_c_last", "_c_email", "_c_phone", "_c_title")
+    else:
+        profiles = profiles.with_columns(pl.lit(None, dtype=pl.Utf8).alias("contact_account_id"))
+    return profiles

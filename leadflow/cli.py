@@ -1,0 +1,165 @@
+"""`leadflow`: run the weekly import, write sample data, check a rules file.
+
+`leadflow run` is a thin front to Dagster: it executes the same `weekly_import` asset job that the UI,
+the schedule and the sensor run, in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+EXAMPLE_QUERIES = (
+    ("Funnel by week and source",
+     "SELECT week_start, source, sum(leads) leads, sum(qualified) qualified, sum(converted) converted "
+     "FROM marts.lead_funnel GROUP BY ALL ORDER BY ALL;"),
+    ("Hot leads to call first",
+     "SELECT lead_id, first_name, last_name, company, score, owner FROM core.leads "
+     "WHERE rank = 'Hot' AND NOT do_not_contact ORDER BY score DESC LIMIT 20;"),
+    ("Why records were quarantined",
+     "SELECT reason, count(*) FROM quarantine.rejected_rows GROUP BY reason ORDER BY 2 DESC;"),
+)
+
+
+def _fail(message: str) -> int:
+    print(f"leadflow: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching: str | None = None,
+               firmographics: str | None = None):
+    """Execute the weekly_import job in-process on `inbox` into `warehouse`; return the Dagster result."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics)
+    job = defs.resolve_job_def("weekly_import")
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
+
+
+def _failure_message(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            cause = error
+            while cause.cause is not None:
+                cause = cause.cause
+            return f"step {event.step_key} failed: {cause.message.strip()}"
+    return "the import failed"
+
+
+def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
+    print(f"leadflow import finished in {seconds:.1f} s -> {warehouse}")
+    print(f"  files imported:            {summary['files_imported']} (+{summary['crm_files_imported']} CRM)")
+    for path, reason in summary["files_refused"]:
+        print(f"  file refused:              {path}: {reason}")
+    print(f"  records read:              {summary['records_read']}")
+    print(f"  records accepted:          {summary['records_accepted']}")
+    print(f"  records quarantined:       {summary['records_quarantined']}")
+    for reason, n in summary["top_reasons"]:
+        print(f"      {n:>5}  {reason}")
+    if summary["crm_records_quarantined"]:
+        print(f"  CRM records quarantined:   {summary['crm_records_quarantined']}")
+    print(f"  leads created:             {summary['leads_created']}")
+    print(f"  records merged into leads that existed before this run: "
+          f"{summary['records_merged_into_existing_leads']}")
+    print(f"  leads matched to CRM contacts: {summary['leads_matched_to_crm_contacts']}, "
+          f"to CRM leads: {summary['leads_matched_to_crm_leads']}, "
+          f"on CRM accounts: {summary['leads_on_crm_accounts']}")
+    print(f"  leads qualified:           {summary['leads_qualified']} (converted: {summary['leads_converted']})")
+    print(f"  leads in warehouse:        {summary['total_leads']}")
+    print("\nTry these in DuckDB (duckdb " + str(warehouse) + "):")
+    for title, sql in EXAMPLE_QUERIES:
+        print(f"  -- {title}\n  {sql}")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    inbox, warehouse = Path(args.inbox), Path(args.warehouse)
+    if not inbox.is_dir():
+        return _fail(f"inbox folder {inbox} does not exist")
+    from leadflow.rules import RulesError, load_rules
+    from dedupe.settings import SettingsError, load_match_settings
+    try:
+        load_rules(args.rules)
+        load_match_settings(args.match_settings)
+    except (RulesError, SettingsError) as exc:
+        return _fail(str(exc))
+    started = time.perf_counter()
+    result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics)
+    if not result.success:
+        return _fail(_failure_message(result))
+    from warehouse import Warehouse
+    from warehouse.summary import run_summary
+    with Warehouse(warehouse).connect(read_only=True) as wh:
+        summary = run_summary(wh, result.run_id)
+    _print_summary(summary, time.perf_counter() - started, warehouse)
+    return 0
+
+
+def cmd_sample_data(args: argparse.Namespace) -> int:
+    from leadflow.sample_data import generate_sample_inbox
+    try:
+        info = generate_sample_inbox(Path(args.directory), seed=args.seed, people=args.people, weeks=args.weeks)
+    except ValueError as exc:
+        return _fail(str(exc))
+    print(f"wrote a sample inbox to {args.directory}: {info['people']} people, {info['records']} records in "
+          f"{len(info['files'])} files ({info['unusable']} unusable on purpose); truth in {args.directory}/truth/")
+    return 0
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    from leadflow.rules import RulesError, load_rules
+    try:
+        rules = load_rules(args.file)
+    except RulesError as exc:
+        return _fail(str(exc))
+    print(f"{args.file}: OK ({len(rules.status_rules)} status rules, {len(rules.score_rules)} scoring rules, "
+          f"{len(rules.territories)} territories)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="leadflow", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the weekly import on an inbox folder into a DuckDB file")
+    run.add_argument("--inbox", required=True, help="inbox folder laid out as in the inbox contract")
+    run.add_argument("--warehouse", required=True, help="DuckDB file (created if missing)")
+    run.add_argument("--rules", help="qualification/scoring/routing rules YAML (default: packaged rules)")
+    run.add_argument("--match-settings", help="matching settings YAML (default: packaged settings)")
+    run.add_argument("--firmographics", help="firmographics CSV (default: <inbox>/reference/firmographics.csv)")
+    run.set_defaults(func=cmd_run)
+    sample = sub.add_parser("sample-data", help="write a realistic sample inbox with known truth")
+    sample.add_argument("directory")
+    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--people", type=int, default=3000)
+    sample.add_argument("--weeks", type=int, default=2)
+    sample.set_defaults(func=cmd_sample_data)
+    rules = sub.add_parser("rules", help="work with the rules file")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_sub.add_parser("check", help="validate a rules file and say exactly what is wrong")
+    check.add_argument("file")
+    check.set_defaults(func=cmd_rules_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: a clear line, never a traceback to the user
+        from warehouse import WarehouseError
+        if isinstance(exc, WarehouseError):
+            return _fail(str(exc))
+        return _fail(f"unexpected {type(exc).__name__}: {exc}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

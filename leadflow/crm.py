@@ -1,0 +1,79 @@
+"""The CRM snapshot staged for matching: people (contacts, CRM leads), accounts, opportunities."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dedupe.normalize import company_key, domain_from_website, normalize_company, normalize_people
+from leadflow.inbox import CRM_SOURCES
+from schemas.crm import CRM_REASONS, CrmRecord, with_entity_id
+from schemas.lead_records import parse_timestamp
+from schemas.quarantine import QUARANTINE_COLUMNS, split_valid
+
+CRM_TABLES = {entity: spec.raw_table for entity, spec in CRM_SOURCES.items()}
+WON_STAGES = ["closed won", "closed_won", "won"]
+
+
+def _valid(raw: pl.DataFrame, entity: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    spec = CRM_SOURCES[entity]
+    frame = with_entity_id(raw, spec.id_column)
+    ok, bad = split_valid(frame, CrmRecord, CRM_REASONS)
+    raw_json = pl.struct([*spec.columns, "custom_fields"]).struct.json_encode()
+    bad = bad.with_columns(pl.lit("crm").alias("source_type"), raw_json.alias("raw_record")).select(QUARANTINE_COLUMNS)
+    return ok.drop("entity_id", "is_duplicate_id"), bad
+
+
+def _map(series: pl.Series, fn) -> pl.Series:
+    values = series.unique().drop_nulls().to_list()
+    return series.replace_strict({v: fn(v) for v in values}, default=None, return_dtype=pl.Utf8)
+
+
+def stage_crm_snapshot(raw: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """From raw CRM tables to crm_people, crm_accounts, crm_opportunities and crm_rejections."""
+    accounts, rej_accounts = _valid(raw["accounts"], "accounts")
+    contacts, rej_contacts = _valid(raw["contacts"], "contacts")
+    leads, rej_leads = _valid(raw["leads"], "leads")
+    opportunities, rej_opps = _valid(raw["opportunities"], "opportunities")
+    _, rej_campaigns = _valid(raw["campaigns"], "campaigns")
+
+    opportunities = opportunities.select(
+        "opportunity_id", "lead_id", "account_id", "contact_id", "name", "stage",
+        pl.col("amount").str.replace_all(r"[^0-9.\-]", "").cast(pl.Float64, strict=False).alias("amount"),
+        parse_timestamp("created_at").alias("created_at"),
+    )
+    won = opportunities.filter(pl.col("stage").str.to_lowercase().is_in(WON_STAGES))["account_id"].drop_nulls()
+    accounts = accounts.select(
+        "account_id", _map(accounts["name"], normalize_company).alias("name"),
+        _map(accounts["website"], domain_from_website).alias("domain"),
+        _map(accounts["name"], company_key).alias("company_key"),
+        "industry", pl.col("country").str.to_uppercase(), "owner",
+        parse_timestamp("created_at").alias("created_at"),
+        pl.col("account_id").is_in(won.implode()).alias("is_customer"),
+    )
+    account_facts = accounts.select("account_id", pl.col("name").alias("company"), "company_key",
+                                    pl.col("domain").alias("_account_domain"), pl.col("country").alias("_country"))
+    contact_people = normalize_people(
+        contacts.join(account_facts.select("account_id", "company", "_country"), on="account_id", how="left")
+        .with_columns(pl.lit(None, dtype=pl.Utf8).alias("website"), pl.col("_country").alias("country"))
+    ).join(account_facts.select("account_id", "_account_domain"), on="account_id", how="left").with_columns(
+        pl.concat_str(pl.col("source_file"), pl.lit("#"), pl.col("contact_id")).alias("record_key"),
+        pl.lit("contact").alias("kind"),
+        pl.col("contact_id"),
+        pl.lit(None, dtype=pl.Utf8).alias("crm_lead_id"),
+        pl.coalesce("domain", "_account_domain").alias("domain"),
+    )
+    lead_people = normalize_people(leads.with_columns(pl.lit(None, dtype=pl.Utf8).alias("website"))).with_columns(
+        pl.concat_str(pl.col("source_file"), pl.lit("#"), pl.col("lead_id")).alias("record_key"),
+        pl.lit("crm_lead").alias("kind"),
+        pl.lit(None, dtype=pl.Utf8).alias("contact_id"),
+        pl.col("lead_id").alias("crm_lead_id"),
+        pl.lit(None, dtype=pl.Utf8).alias("account_id"),
+    )
+    people_columns = ["record_key", "kind", "contact_id", "crm_lead_id", "account_id", "first_name", "last_name",
+                      "email", "phone", "company", "company_key", "domain", "job_title", "country",
+                      "first_name_key", "last_name_key", "first_name_canonical"]
+    people = pl.concat([contact_people.select(people_columns), lead_people.select(people_columns)],
+                       how="vertical_relaxed")
+    rejections = pl.concat([rej_accounts, rej_contacts, rej_leads, rej_opps, rej_campaigns], how="vertical_relaxed")
+    return {"crm_people": people, "crm_accounts": accounts, "crm_opportunities": opportunities,
+            "crm_rejections": rejections}

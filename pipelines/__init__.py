@@ -1,0 +1,1 @@
+"""Composition only: Definitions, resources by environment, jobs, schedules and sensors."""

@@ -1,0 +1,138 @@
+"""Lead records (campaign responses and telemarketer calls): from raw text to typed, validated staging rows.
+
+Messy but usable values are cleaned and noted in `cleaning_notes`; a record is quarantined only when it
+cannot identify a person, has no usable date, or repeats a record id already seen in its file.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pandera.polars as pa
+
+DATE_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+    "%Y-%m-%d", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y",
+)
+TRUE_WORDS = ["true", "t", "yes", "y", "1", "x", "ja", "oui", "si"]
+FALSE_WORDS = ["false", "f", "no", "n", "0", "nein", "non"]
+BUDGET_WORDS = {
+    "approved": "approved", "yes": "approved", "budgeted": "approved", "allocated": "approved",
+    "pending": "pending", "in progress": "pending", "requested": "pending",
+    "none": "none", "no": "none", "no budget": "none",
+    "unknown": "unknown", "n/a": "unknown", "?": "unknown",
+}
+MAX_TIMEFRAME_MONTHS = 120
+
+STAGED_COLUMNS = (
+    "source_file", "source_record_id", "source_row", "source_type", "vendor", "file_sha256", "touch_at",
+    "campaign_id", "campaign_name", "response_type", "disposition", "first_name", "last_name", "email", "phone",
+    "company", "website", "job_title", "country", "state", "city", "product_interest", "budget_status",
+    "timeframe_months", "decision_maker", "opt_in", "notes", "custom_fields", "cleaning_notes",
+    "is_duplicate_record_id", "raw_record",
+)
+
+
+def parse_timestamp(column: str) -> pl.Expr:
+    """Parse an ISO-8601 date/timestamp (or a few common spreadsheet forms) to a naive UTC datetime; else null."""
+    text = pl.col(column).str.strip_chars().str.replace(r"(Z|[+-]\d{2}:?\d{2})$", "")
+    return pl.coalesce(
+        text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True) for fmt in DATE_FORMATS
+    )
+
+
+def parse_boolean(column: str) -> pl.Expr:
+    """true/false, yes/no, Y/N, 1/0 (any case) to a boolean; anything else to null."""
+    word = pl.col(column).str.strip_chars().str.to_lowercase()
+    return (pl.when(word.is_in(TRUE_WORDS)).then(True)
+            .when(word.is_in(FALSE_WORDS)).then(False)
+            .otherwise(None).cast(pl.Boolean))
+
+
+def parse_months(column: str) -> pl.Expr:
+    """`3`, `3.0`, `3 months` to 3; negative or absurd (> 120) time frames to null."""
+    number = pl.col(column).str.extract(r"^\s*(-?\d+(?:\.\d+)?)", 1).cast(pl.Float64, strict=False)
+    return (pl.when((number >= 0) & (number <= MAX_TIMEFRAME_MONTHS)).then(number.round(0))
+            .otherwise(None).cast(pl.Int32))
+
+
+def _snake(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().str.to_lowercase().str.replace_all(r"[^0-9a-z]+", "_").str.strip_chars("_")
+
+
+def _note(condition: pl.Expr, text: str) -> pl.Expr:
+    return pl.when(condition).then(pl.lit(text)).otherwise(None)
+
+
+def clean_lead_records(raw: pl.DataFrame, source_type: str) -> pl.DataFrame:
+    """Type and tidy raw lead records of one source into the staged lead-record shape (no row is dropped)."""
+    if source_type == "campaign_response":
+        frame = raw.with_columns(
+            pl.col("responded_at").alias("_touch_raw"),
+            pl.lit(None, dtype=pl.Utf8).alias("disposition"),
+            pl.lit(None, dtype=pl.Utf8).alias("vendor"),
+        )
+    else:
+        frame = raw.with_columns(
+            pl.col("called_at").alias("_touch_raw"),
+            pl.lit(None, dtype=pl.Utf8).alias("campaign_id"),
+            pl.lit(None, dtype=pl.Utf8).alias("campaign_name"),
+            pl.lit("telemarketing_call").alias("response_type"),
+            pl.lit(None, dtype=pl.Utf8).alias("opt_in"),
+        )
+    budget = pl.col("budget_status").str.strip_chars().str.to_lowercase()
+    if "raw_record" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("raw_record"))
+    frame = frame.with_columns(
+        pl.lit(source_type).alias("source_type"),
+        parse_timestamp("_touch_raw").alias("touch_at"),
+        _snake("response_type").alias("response_type"),
+        _snake("disposition").alias("disposition"),
+        budget.replace_strict(BUDGET_WORDS, default="unknown", return_dtype=pl.Utf8).alias("budget_status"),
+        parse_months("timeframe_months").alias("_months"),
+        parse_boolean("decision_maker").alias("_decision_maker"),
+        parse_boolean("opt_in").alias("_opt_in"),
+        pl.col("source_record_id").is_duplicated().over("source_file").alias("_dup"),
+        pl.col("source_row").rank("ordinal").over("source_file", "source_record_id").alias("_dup_rank"),
+    )
+    notes = pl.concat_str([
+        _note(pl.col("timeframe_months").is_not_null() & pl.col("_months").is_null(),
+              "timeframe_months not a number of months between 0 and 120: nulled"),
+        _note(pl.col("decision_maker").is_not_null() & pl.col("_decision_maker").is_null(),
+              "decision_maker not a yes/no value: nulled"),
+        _note(pl.col("opt_in").is_not_null() & pl.col("_opt_in").is_null(), "opt_in not a yes/no value: nulled"),
+        _note(budget.is_not_null() & ~budget.is_in(list(BUDGET_WORDS)), "budget_status unknown word: set to unknown"),
+    ], separator="; ", ignore_nulls=True)
+    return frame.with_columns(
+        pl.col("_months").alias("timeframe_months"),
+        pl.col("_decision_maker").alias("decision_maker"),
+        pl.col("_opt_in").alias("opt_in"),
+        pl.when(notes == "").then(None).otherwise(notes).alias("cleaning_notes"),
+        (pl.col("_dup") & (pl.col("_dup_rank") > 1)).alias("is_duplicate_record_id"),
+    ).select(STAGED_COLUMNS)
+
+
+class StagedLeadRecord(pa.DataFrameModel):
+    """A lead record that can be used: it has a date and identifies a person."""
+
+    source_file: str = pa.Field(nullable=False)
+    source_record_id: str = pa.Field(nullable=False)
+    touch_at: pl.Datetime = pa.Field(nullable=False)
+    is_duplicate_record_id: bool = pa.Field(isin=[False])
+
+    @pa.dataframe_check(name="identifies_a_person")
+    @classmethod
+    def identifies_a_person(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.any_horizontal(pl.col(c).is_not_null() for c in ("first_name", "last_name", "email", "phone"))
+        )
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+LEAD_RECORD_REASONS = {
+    "touch_at:not_nullable": "date missing or not a date: responded_at/called_at must be an ISO-8601 date or timestamp",
+    "is_duplicate_record_id:isin": "record id repeats an earlier record of the same file",
+    "identifies_a_person": "cannot identify a person: first name, last name, email and phone are all empty",
+}

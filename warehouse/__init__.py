@@ -1,0 +1,5 @@
+"""The only code that talks to DuckDB: connections, DDL, reads and writes of polars frames."""
+
+from warehouse.connection import Warehouse, WarehouseError
+
+__all__ = ["Warehouse", "WarehouseError"]

@@ -1,0 +1,91 @@
+"""Publish one import into core.* and quarantine.* in a single transaction, then rebuild the marts.
+
+Everything before this step writes only staging.*: a run that fails half-way leaves the published
+tables as they were and its files `landed`, to be picked up by the next run.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+
+import polars as pl
+
+from warehouse.connection import WarehouseSession
+
+LEAD_TYPES = ("campaign_response", "telemarketer")
+
+
+def _stamp(frame: pl.DataFrame, run_id: str, **times: datetime) -> pl.DataFrame:
+    return frame.with_columns(pl.lit(run_id).alias("run_id"),
+                              *(pl.lit(t, dtype=pl.Datetime("us")).alias(name) for name, t in times.items()))
+
+
+def publish_import(wh: WarehouseSession, run_id: str, now: datetime) -> dict[str, int]:
+    """Write this import's staged results to the published tables; return counts per table."""
+    normalized = wh.read_table("staging.normalized_records")
+    assignments = wh.read_table("staging.lead_assignments")
+    sources = normalized.join(assignments.select("record_key", "lead_id", "match_score", "match_reason"),
+                              on="record_key", how="inner")
+    landed_crm = wh.query("SELECT source_file FROM core.import_files WHERE status = 'landed' AND source_type = 'crm'")
+    rejected = pl.concat([
+        wh.read_table("staging.rejected_records"),
+        wh.read_table("staging.normalize_rejections"),
+        wh.read_table("staging.crm_rejections").join(landed_crm, on="source_file", how="semi"),
+    ], how="vertical_relaxed")
+    enrichment = wh.read_table("staging.company_enrichment").select("domain", "industry", "employee_count")
+    crm_accounts = wh.read_table("staging.crm_accounts").join(
+        enrichment.rename({"industry": "_industry"}), on="domain", how="left"
+    ).with_columns(pl.coalesce("industry", "_industry").alias("industry"), pl.lit("crm").alias("account_source"))
+    prospects = wh.read_table("staging.prospect_accounts").join(enrichment, on="domain", how="left").with_columns(
+        pl.lit(False).alias("is_customer"), pl.lit("prospect").alias("account_source"),
+        pl.lit(now, dtype=pl.Datetime("us")).alias("created_at"),
+    )
+    leads = wh.read_table("staging.lead_qualification")
+    changes = wh.read_table("staging.status_changes")
+    decisions = wh.read_table("staging.match_decisions")
+
+    with wh.transaction():
+        counts = {
+            "lead_sources": wh.insert("core.lead_sources", _stamp(sources, run_id, loaded_at=now)),
+            "rejected_rows": wh.insert("quarantine.rejected_rows", _stamp(rejected, run_id, rejected_at=now)),
+        }
+        wh.execute("DELETE FROM core.accounts WHERE account_source = 'crm'")
+        wh.insert("core.accounts", crm_accounts)
+        existing = wh.query("SELECT account_id FROM core.accounts")
+        wh.insert("core.accounts", prospects.join(existing, on="account_id", how="anti"))
+        counts["accounts"] = wh.scalar("SELECT count(*) FROM core.accounts")
+        with wh.registered(leads.select("lead_id")) as changed:
+            wh.execute(f"DELETE FROM core.leads WHERE lead_id IN (SELECT lead_id FROM {changed})")
+        counts["leads_written"] = wh.insert("core.leads", leads)
+        counts["status_changes"] = wh.insert("core.lead_status_history", _stamp(changes, run_id, recorded_at=now))
+        counts["match_decisions"] = wh.insert("core.match_decisions", _stamp(decisions, run_id, decided_at=now))
+        wh.execute(
+            """
+            UPDATE core.import_files f SET status = 'imported', imported_at = ?,
+              records_accepted = (SELECT count(*) FROM core.lead_sources s
+                                  WHERE s.source_file = f.source_file AND s.file_sha256 = f.file_sha256),
+              records_rejected = (SELECT count(*) FROM quarantine.rejected_rows q
+                                  WHERE q.source_file = f.source_file AND q.file_sha256 = f.file_sha256)
+            WHERE f.status = 'landed' AND f.source_type IN ('campaign_response', 'telemarketer')
+            """,
+            [now],
+        )
+        wh.execute(
+            """
+            UPDATE core.import_files f SET status = 'imported', imported_at = ?,
+              records_rejected = (SELECT count(*) FROM quarantine.rejected_rows q
+                                  WHERE q.source_file = f.source_file AND q.file_sha256 = f.file_sha256),
+              records_accepted = f.records_read - (SELECT count(*) FROM quarantine.rejected_rows q
+                                  WHERE q.source_file = f.source_file AND q.file_sha256 = f.file_sha256)
+            WHERE f.status = 'landed' AND f.source_type = 'crm'
+            """,
+            [now],
+        )
+    return counts
+
+
+def rebuild_lead_funnel(wh: WarehouseSession) -> int:
+    """Recreate marts.lead_funnel from core.leads (see warehouse/sql/lead_funnel.sql)."""
+    wh.run_script(resources.files("warehouse").joinpath("sql/lead_funnel.sql").read_text(encoding="utf-8"))
+    return wh.scalar("SELECT count(*) FROM marts.lead_funnel")

@@ -1,0 +1,49 @@
+"""Reads of published state that later stages build on (known leads, their sources, opportunities)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from warehouse.connection import WarehouseSession
+
+KNOWN_LEAD_RECORDS = """
+SELECT ls.source_file || '#' || ls.source_record_id AS record_key, 'lead' AS kind, ls.lead_id,
+       l.contact_id, l.crm_lead_id, ls.first_name_canonical, ls.last_name_key, ls.email, ls.phone,
+       ls.company_key, ls.domain
+FROM core.lead_sources ls JOIN core.leads l USING (lead_id)
+"""
+
+LEAD_SOURCES_OF = """
+SELECT ls.*, l.contact_id, l.crm_lead_id,
+       CASE WHEN ls.source_type = 'telemarketer' THEN 'telemarketer/' || ls.vendor ELSE ls.source_type END AS source
+FROM core.lead_sources ls JOIN core.leads l USING (lead_id)
+WHERE ls.lead_id IN (SELECT lead_id FROM {ids})
+"""
+
+# leads not yet Converted that a CRM opportunity now points at (by lead id, CRM lead id or contact id)
+LEADS_WITH_NEW_OPPORTUNITY = """
+SELECT DISTINCT l.lead_id FROM core.leads l JOIN staging.crm_opportunities o
+  ON o.lead_id = l.lead_id OR o.lead_id = l.crm_lead_id OR o.contact_id = l.contact_id
+WHERE l.status <> 'Converted'
+"""
+
+
+def known_lead_records(wh: WarehouseSession) -> pl.DataFrame:
+    """Every published lead source record with its lead's CRM links: the `lead` entities to match against."""
+    return wh.query(KNOWN_LEAD_RECORDS)
+
+
+def lead_sources_of(wh: WarehouseSession, lead_ids: pl.DataFrame) -> pl.DataFrame:
+    """All published source records of the given leads (with the lead's contact and CRM lead ids)."""
+    with wh.registered(lead_ids.select("lead_id")) as ids:
+        return wh.query(LEAD_SOURCES_OF.format(ids=ids))
+
+
+def leads_with_new_opportunity(wh: WarehouseSession) -> pl.DataFrame:
+    return wh.query(LEADS_WITH_NEW_OPPORTUNITY)
+
+
+def current_leads(wh: WarehouseSession, lead_ids: pl.DataFrame) -> pl.DataFrame:
+    """The published rows of the given leads (for their status, created_at and change detection)."""
+    with wh.registered(lead_ids.select("lead_id")) as ids:
+        return wh.query(f"SELECT * FROM core.leads WHERE lead_id IN (SELECT lead_id FROM {ids})")

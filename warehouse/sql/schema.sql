@@ -1,0 +1,130 @@
+-- leadflow warehouse schema. Idempotent: every statement can run on an existing file.
+-- The contract in shared/contracts/warehouse.md names the stable surface; extra columns are additions.
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS core;
+CREATE SCHEMA IF NOT EXISTS quarantine;
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE SCHEMA IF NOT EXISTS staging;
+
+CREATE TABLE IF NOT EXISTS core.import_files (
+    source_file       VARCHAR NOT NULL,   -- path relative to the inbox root
+    file_sha256       VARCHAR NOT NULL,
+    source_type       VARCHAR NOT NULL,   -- campaign_response | telemarketer | crm
+    size_bytes        BIGINT,
+    status            VARCHAR NOT NULL,   -- landed | imported | refused | replaced
+    records_read      INTEGER,
+    records_accepted  INTEGER,
+    records_rejected  INTEGER,
+    reason            VARCHAR,
+    first_seen_at     TIMESTAMP,
+    imported_at       TIMESTAMP,
+    run_id            VARCHAR,
+    PRIMARY KEY (source_file, file_sha256)
+);
+
+CREATE TABLE IF NOT EXISTS raw.campaign_responses (
+    source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
+    response_id VARCHAR, campaign_id VARCHAR, campaign_name VARCHAR, response_type VARCHAR, responded_at VARCHAR,
+    first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR, website VARCHAR,
+    job_title VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR, product_interest VARCHAR,
+    budget_status VARCHAR, timeframe_months VARCHAR, decision_maker VARCHAR, opt_in VARCHAR, notes VARCHAR,
+    custom_fields VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.telemarketer_calls (
+    source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
+    vendor VARCHAR, call_id VARCHAR, called_at VARCHAR, agent VARCHAR,
+    first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR, website VARCHAR,
+    job_title VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR, disposition VARCHAR, product_interest VARCHAR,
+    budget_status VARCHAR, timeframe_months VARCHAR, decision_maker VARCHAR, notes VARCHAR,
+    custom_fields VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.crm_accounts (
+    source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
+    account_id VARCHAR, name VARCHAR, website VARCHAR, industry VARCHAR, country VARCHAR, state VARCHAR,
+    city VARCHAR, owner VARCHAR, created_at VARCHAR, custom_fields VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.crm_contacts (
+    source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
+    contact_id VARCHAR, account_id VARCHAR, first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR,
+    job_title VARCHAR, custom_fields VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.crm_leads (
+    source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
+    lead_id VARCHAR, status VARCHAR, created_at VARCHAR, source VARCHAR, owner VARCHAR, first_name VARCHAR,
+    last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR, job_title VARCHAR, country VARCHAR,
+    custom_fields VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.crm_opportunities (
+    source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
+    opportunity_id VARCHAR, lead_id VARCHAR, account_id VARCHAR, contact_id VARCHAR, name VARCHAR,
+    amount VARCHAR, stage VARCHAR, created_at VARCHAR, custom_fields VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.crm_campaigns (
+    source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
+    campaign_id VARCHAR, name VARCHAR, channel VARCHAR, cost VARCHAR, start_date VARCHAR, custom_fields VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS quarantine.rejected_rows (
+    source_file       VARCHAR NOT NULL,
+    source_record_id  VARCHAR NOT NULL,
+    source_row        INTEGER,
+    source_type       VARCHAR,
+    file_sha256       VARCHAR,
+    reason            VARCHAR NOT NULL,   -- human-readable, names the column and the problem
+    failed_column     VARCHAR,
+    failed_check      VARCHAR,
+    raw_record        VARCHAR,            -- JSON text: the record as it arrived
+    rejected_at       TIMESTAMP,
+    run_id            VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS core.lead_sources (
+    source_file VARCHAR NOT NULL, source_record_id VARCHAR NOT NULL, source_row INTEGER, source_type VARCHAR,
+    vendor VARCHAR, file_sha256 VARCHAR, lead_id VARCHAR NOT NULL, match_score DOUBLE, match_reason VARCHAR,
+    loaded_at TIMESTAMP, run_id VARCHAR, touch_at TIMESTAMP,
+    campaign_id VARCHAR, campaign_name VARCHAR, response_type VARCHAR, disposition VARCHAR,
+    first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR, website VARCHAR,
+    domain VARCHAR, job_title VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR,
+    product_interest VARCHAR, budget_status VARCHAR, timeframe_months INTEGER, decision_maker BOOLEAN,
+    opt_in BOOLEAN, notes VARCHAR, custom_fields VARCHAR, cleaning_notes VARCHAR,
+    first_name_key VARCHAR, last_name_key VARCHAR, first_name_canonical VARCHAR, company_key VARCHAR,
+    PRIMARY KEY (source_file, source_record_id)
+);
+
+CREATE TABLE IF NOT EXISTS core.leads (
+    lead_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, score INTEGER, rank VARCHAR, owner VARCHAR,
+    territory VARCHAR, first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR,
+    domain VARCHAR, account_id VARCHAR, contact_id VARCHAR, crm_lead_id VARCHAR, is_existing_customer BOOLEAN,
+    source VARCHAR, campaign_id VARCHAR, job_title VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR,
+    industry VARCHAR, employee_count INTEGER, product_interest VARCHAR, budget_status VARCHAR,
+    timeframe_months INTEGER, decision_maker BOOLEAN, do_not_contact BOOLEAN, touch_count INTEGER,
+    first_touch_at TIMESTAMP, last_touch_at TIMESTAMP, qualified_at TIMESTAMP, converted_at TIMESTAMP,
+    retired_at TIMESTAMP, created_at TIMESTAMP, updated_at TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS core.accounts (
+    account_id VARCHAR PRIMARY KEY, name VARCHAR, domain VARCHAR, is_customer BOOLEAN,
+    account_source VARCHAR,            -- crm | prospect
+    company_key VARCHAR, industry VARCHAR, employee_count INTEGER, country VARCHAR, owner VARCHAR,
+    created_at TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS core.match_decisions (
+    run_id VARCHAR, left_key VARCHAR, right_key VARCHAR, left_kind VARCHAR, right_kind VARCHAR,
+    first_name_similarity DOUBLE, last_name_similarity DOUBLE, email_agreement DOUBLE,
+    phone_agreement DOUBLE, company_similarity DOUBLE, domain_agreement DOUBLE,
+    first_name_weight DOUBLE, last_name_weight DOUBLE, email_weight DOUBLE, phone_weight DOUBLE,
+    company_weight DOUBLE, domain_weight DOUBLE,
+    total_score DOUBLE, match_probability DOUBLE, decision VARCHAR, reason VARCHAR, decided_at TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS core.lead_status_history (
+    lead_id VARCHAR NOT NULL, from_status VARCHAR, to_status VARCHAR NOT NULL, changed_at TIMESTAMP,
+    reason VARCHAR, rule_id VARCHAR, run_id VARCHAR, recorded_at TIMESTAMP
+);
