@@ -78,12 +78,12 @@ def compare_pairs(records: pl.DataFrame, pairs: pd.MultiIndex, settings: MatchSe
 def score_pairs(features: pd.DataFrame, settings: MatchSettings) -> pl.DataFrame:
     """Per-field level weights, total match weight, match probability and decision for each compared pair."""
     out: dict[str, np.ndarray] = {
-        "left": features.index.get_level_values(0).to_numpy(),
-        "right": features.index.get_level_values(1).to_numpy(),
+        "left": features.index.get_level_values(0).to_numpy().astype(np.int64),
+        "right": features.index.get_level_values(1).to_numpy().astype(np.int64),
     }
     total = np.full(len(features), settings.prior_weight)
     for comparison in settings.comparisons:
-        similarity = features[comparison.field].to_numpy()
+        similarity = features[comparison.field].to_numpy().astype(np.float64)
         weight = np.zeros(len(features))
         for level in reversed(comparison.levels):  # best level last so it wins
             weight = np.where(similarity >= level.min_similarity, level.weight, weight)

@@ -1,0 +1,69 @@
+"""Shared fixtures: a generated sample inbox with known truth, imported week by week into a temp DuckDB file."""
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from leadflow.cli import run_import
+from leadflow.sample_data import generate_sample_inbox
+
+SAMPLE_PEOPLE = 600
+WEEK_1, WEEK_2 = "2026-W46", "2026-W47"
+
+
+def query(warehouse: Path, sql: str, params=None) -> pl.DataFrame:
+    """Read the warehouse as an analyst would (a separate read-only connection)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        relation = con.sql(sql, params=params) if params else con.sql(sql)
+        return pl.from_arrow(relation.to_arrow_table())
+    finally:
+        con.close()
+
+
+def table_fingerprint(warehouse: Path) -> dict[str, list]:
+    tables = ["core.leads", "core.lead_sources", "core.accounts", "core.lead_status_history", "core.match_decisions",
+              "core.import_files", "quarantine.rejected_rows", "marts.lead_funnel"]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {t: sorted(map(str, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sample")
+    generate_sample_inbox(root, seed=11, people=SAMPLE_PEOPLE, weeks=2, start_week=WEEK_1)
+    return root
+
+
+@pytest.fixture(scope="session")
+def scenarios(sample) -> dict:
+    return json.loads((sample / "truth" / "scenarios.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def truth_records(sample) -> pl.DataFrame:
+    return pl.read_csv(sample / "truth" / "records.csv", infer_schema=False)
+
+
+@pytest.fixture(scope="session")
+def weekly_import(sample, tmp_path_factory):
+    """Week 1 imported, then week 2's file added and imported: (inbox, warehouse, results, fingerprints)."""
+    root = tmp_path_factory.mktemp("weekly")
+    inbox, warehouse = root / "inbox", root / "leadflow.duckdb"
+    shutil.copytree(sample, inbox, ignore=shutil.ignore_patterns("truth", f"*{WEEK_2}*"))
+    first = run_import(inbox, warehouse)
+    after_week_1 = table_fingerprint(warehouse)
+    rerun = run_import(inbox, warehouse)
+    after_rerun = table_fingerprint(warehouse)
+    week_2_file = f"responses_{WEEK_2}.csv"
+    shutil.copy(sample / "campaign_responses" / week_2_file, inbox / "campaign_responses" / week_2_file)
+    second = run_import(inbox, warehouse)
+    return {"inbox": inbox, "warehouse": warehouse, "first": first, "rerun": rerun, "second": second,
+            "after_week_1": after_week_1, "after_rerun": after_rerun}
