@@ -59,6 +59,12 @@ def land_files(wh: WarehouseSession, files: list[InboxFile], run_id: str, now: d
         if _known(wh, f.relative_path, sha):
             report.skipped.append(f.relative_path)
             continue
+        twin = wh.scalar("SELECT min(source_file) FROM core.import_files WHERE file_sha256 = ? "
+                         "AND status IN ('landed', 'imported')", [sha])
+        if twin and not replace_previous:
+            _register(wh, f, sha, "duplicate", None, f"same content as {twin}, already imported", run_id, now)
+            report.skipped.append(f.relative_path)
+            continue
         try:
             records = read_records(f)
         except FileRefused as exc:

@@ -21,6 +21,7 @@ def test_file_missing_a_required_column_is_refused_and_others_import(tmp_path, s
     inbox = _inbox(tmp_path, sample)
     good = HEADER + "\nR1,C1,Webinar,webinar,2026-11-10,Ann,Lee,ann.lee@acme.com,,Acme,,,US,,,Data,approved,2,yes,true,\n"
     (inbox / "campaign_responses" / "good.csv").write_text(good)
+    (inbox / "campaign_responses" / "good_sent_again.csv").write_text(good)
     no_email = HEADER.replace(",email,", ",") + "\nR1,C1,Webinar,webinar,2026-11-10,Bo,Ek,,Acme,,,US,,,,,,,,\n"
     (inbox / "campaign_responses" / "no_email_column.csv").write_text(no_email)
     (inbox / "campaign_responses" / "empty.csv").write_text("")
@@ -34,6 +35,8 @@ def test_file_missing_a_required_column_is_refused_and_others_import(tmp_path, s
     assert files["campaign_responses/no_email_column.csv"] == "refused: missing required column: email"
     assert files["campaign_responses/empty.csv"] == "refused: file is empty"
     assert files["campaign_responses/header_only.csv"] == "refused: file has a header but no records"
+    assert files["campaign_responses/good_sent_again.csv"] == (
+        "duplicate: same content as campaign_responses/good.csv, already imported")
     assert query(warehouse, "SELECT count(*) AS n FROM core.leads")["n"][0] == 1
 
 
