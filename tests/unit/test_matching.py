@@ -1,0 +1,86 @@
+"""Matching: comparison levels table-driven with _l/_r records, Fellegi-Sunter decisions, clustering guards."""
+
+import polars as pl
+import pytest
+
+from dedupe.normalize import normalize_people
+from dedupe.resolve import ENTITY_COLUMNS, resolve_people
+from dedupe.settings import SettingsError, load_match_settings
+
+SETTINGS = load_match_settings()
+
+
+def _people(rows, kind="batch"):
+    frame = normalize_people(pl.DataFrame(rows, schema={c: pl.Utf8 for c in rows[0]}))
+    ids = {c: pl.lit(None, dtype=pl.Utf8) for c in ("lead_id", "contact_id", "crm_lead_id") if c not in frame.columns}
+    return frame.with_columns(pl.lit(kind).alias("kind"), **ids).select(ENTITY_COLUMNS)
+
+
+def _pair(left, right):
+    rows = [{"record_key": "l", **left}, {"record_key": "r", **right}]
+    return resolve_people(_people(rows), _people(rows).clear(), SETTINGS)
+
+
+BOB = {"first_name": "Robert", "last_name": "Smith", "email": "robert.smith@acme.com", "phone": "415 555 2671",
+       "company": "Acme Inc", "website": None, "country": "US"}
+
+
+@pytest.mark.parametrize("name, changes_r, decision", [
+    ("identical", {}, "match"),
+    ("nickname and case", {"first_name": "BOB"}, "match"),
+    ("phone formats", {"phone": "(415) 555-2671"}, "match"),
+    ("company suffix variant", {"company": "ACME CORPORATION"}, "match"),
+    ("typo in last name, same email", {"last_name": "Smiht"}, "match"),
+    ("no email, same phone name company", {"email": None}, "match"),
+    ("same name, other company and domain", {"email": "robert.smith@globex.com", "phone": "212 555 0101",
+                                             "company": "Globex"}, "non_match"),
+    ("shared switchboard phone, different person", {"first_name": "Alice", "last_name": "Wong",
+                                                     "email": "alice.wong@acme.com"}, "non_match"),
+])
+def test_pair_decisions(name, changes_r, decision):
+    resolution = _pair(BOB, {**BOB, **changes_r})
+    decided = resolution.decisions
+    assert decided.height == 1, name
+    assert decided["decision"][0] == decision, (name, decided.row(0, named=True))
+    same_lead = resolution.assignments["lead_id"].n_unique() == 1
+    assert same_lead == (decision == "match")
+
+
+def test_decisions_carry_field_values_and_weights():
+    decided = _pair(BOB, {**BOB, "first_name": "Bob"}).decisions.row(0, named=True)
+    assert decided["first_name_similarity"] == 1.0 and decided["email_similarity"] == 1.0
+    assert decided["email_weight"] > 10 and decided["total_score"] > 20
+    assert "+email" in decided["reason"]
+
+
+def test_batch_record_joins_existing_lead_and_keeps_its_id():
+    known = _people([{"record_key": "old", **BOB}], kind="lead").with_columns(pl.lit("LF-EXISTING").alias("lead_id"))
+    batch = _people([{"record_key": "new", **BOB, "first_name": "Bob"}])
+    resolution = resolve_people(batch, known, SETTINGS)
+    assert resolution.assignments.rows() == [("new", "LF-EXISTING", False, None, None,
+                                             resolution.assignments["match_score"][0], "+first_name +last_name "
+                                             "+email +phone +company +domain")]
+
+
+def test_one_cluster_never_holds_two_crm_contacts():
+    contacts = _people([{"record_key": "c1", **BOB}, {"record_key": "c2", **BOB}], kind="contact").with_columns(
+        pl.Series("contact_id", ["C-1", "C-2"]))
+    batch = _people([{"record_key": "new", **BOB}])
+    resolution = resolve_people(batch, contacts, SETTINGS)
+    assert resolution.assignments["contact_id"].to_list() in (["C-1"], ["C-2"])
+    assert "two different CRM contacts" in " ".join(resolution.decisions["reason"].to_list())
+
+
+def test_new_lead_ids_are_stable():
+    rows = [{"record_key": "a", **BOB}, {"record_key": "b", **BOB, "first_name": "Bob"}]
+    first = resolve_people(_people(rows), _people(rows).clear(), SETTINGS).assignments
+    again = resolve_people(_people(rows), _people(rows).clear(), SETTINGS).assignments
+    assert first["lead_id"].n_unique() == 1 and first.equals(again)
+
+
+def test_settings_errors_are_specific(tmp_path):
+    bad = tmp_path / "m.yaml"
+    bad.write_text((load_match_settings.__globals__["resources"].files("dedupe") / "data/lead_matching.yaml")
+                   .read_text().replace("method: exact", "method: soundex", 1))
+    with pytest.raises(SettingsError, match="unknown method 'soundex'"):
+        load_match_settings(bad)
