@@ -67,14 +67,16 @@ def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
     if summary["crm_records_quarantined"]:
         print(f"  CRM records quarantined:   {summary['crm_records_quarantined']}")
     print(f"  leads created:             {summary['leads_created']}")
-    print(f"  records merged into leads that existed before this run: "
-          f"{summary['records_merged_into_existing_leads']}")
+    merged_existing = summary["records_merged_into_existing_leads"]
+    within = summary["records_accepted"] - merged_existing - summary["leads_created"]
+    print(f"  records merged into existing leads: {merged_existing} (leads from earlier runs)")
+    print(f"  duplicates merged in this import:   {max(within, 0)} (records joining another record's new lead)")
     print(f"  leads matched to CRM contacts: {summary['leads_matched_to_crm_contacts']}, "
           f"to CRM leads: {summary['leads_matched_to_crm_leads']}, "
           f"on CRM accounts: {summary['leads_on_crm_accounts']}")
     print(f"  leads qualified:           {summary['leads_qualified']} (converted: {summary['leads_converted']})")
     print(f"  leads in warehouse:        {summary['total_leads']}")
-    print("\nTry these in DuckDB (duckdb " + str(warehouse) + "):")
+    print(f"\nTry these (leadflow query --warehouse {warehouse} \"SQL\", or any DuckDB client):")
     for title, sql in EXAMPLE_QUERIES:
         print(f"  -- {title}\n  {sql}")
 
@@ -124,6 +126,21 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+    import polars as pl
+
+    from warehouse import Warehouse
+    with Warehouse(args.warehouse).connect(read_only=True) as wh:
+        try:
+            frame = wh.query(args.sql)
+        except duckdb.Error as exc:
+            return _fail(f"query failed: {exc}")
+    with pl.Config(tbl_rows=args.limit, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
+        print(frame)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leadflow", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -140,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--people", type=int, default=3000)
     sample.add_argument("--weeks", type=int, default=2)
     sample.set_defaults(func=cmd_sample_data)
+    query = sub.add_parser("query", help="run one read-only SQL query against the warehouse and print the result")
+    query.add_argument("--warehouse", required=True)
+    query.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    query.add_argument("sql")
+    query.set_defaults(func=cmd_query)
     rules = sub.add_parser("rules", help="work with the rules file")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     check = rules_sub.add_parser("check", help="validate a rules file and say exactly what is wrong")

@@ -90,3 +90,15 @@ def test_cli_run_prints_the_summary(tmp_path, capsys, sample):
                  "leads qualified:", "marts.lead_funnel"):
         assert line in out
     assert "@" not in out, "no email addresses in the summary"
+
+
+def test_query_command_reads_the_warehouse(tmp_path, capsys, sample):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(sample, inbox, ignore=shutil.ignore_patterns("truth"))
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+    capsys.readouterr()
+    assert main(["query", "--warehouse", str(warehouse), "SELECT count(*) AS n FROM marts.lead_funnel"]) == 0
+    assert "│ n" in capsys.readouterr().out
+    assert main(["query", "--warehouse", str(warehouse), "SELECT * FROM nope"]) == 2
+    assert "query failed" in capsys.readouterr().err
