@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from dedupe.cluster import cluster_records
-from dedupe.linkage import candidate_pairs, compare_pairs, score_pairs
+from dedupe.linkage import candidate_pairs_by_rule, compare_pairs, fit_model, score_pairs, term_frequency_u
+from dedupe.model import FittedModel, levels
 from dedupe.settings import MatchSettings
 
 MATCH_COLUMNS = ("first_name_canonical", "last_name_key", "email", "phone", "company_key", "domain")
@@ -21,6 +22,7 @@ class Resolution:
     assignments: pl.DataFrame
     decisions: pl.DataFrame
     pairs_per_pass: dict[str, int]
+    model: FittedModel
 
 
 def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings) -> Resolution:
@@ -30,9 +32,11 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     existing lead source records (kind `lead`, with their lead's ids), CRM contacts and CRM leads.
     """
     records = pl.concat([batch.select(ENTITY_COLUMNS), known.select(ENTITY_COLUMNS)], how="vertical_relaxed")
-    pairs, per_pass = candidate_pairs(records, settings)
+    pairs, per_rule = candidate_pairs_by_rule(records, settings)
+    per_pass = {name: len(p) for name, p in per_rule.items()}
     features = compare_pairs(records, pairs, settings)
-    scored = score_pairs(features, settings)
+    model = fit_model(records, pairs, per_rule, levels(features, settings), settings)
+    scored = score_pairs(features, settings, model, term_frequency_u(records, pairs, settings), pairs)
     assignments, decisions = cluster_records(records, scored, settings)
     keys = records.select(pl.int_range(pl.len()).alias("_i"), "record_key", "kind")
     decisions = (
@@ -48,4 +52,4 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
         pl.when(swap).then(pl.col("right_kind")).otherwise(pl.col("left_kind")).alias("left_kind"),
         pl.when(swap).then(pl.col("left_kind")).otherwise(pl.col("right_kind")).alias("right_kind"),
     )
-    return Resolution(assignments, decisions, per_pass)
+    return Resolution(assignments, decisions, per_pass, model)

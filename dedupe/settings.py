@@ -37,12 +37,18 @@ class Level:
 
 @dataclass(frozen=True)
 class Comparison:
-    """How one field of two records is compared: similarity method and its levels (best first)."""
+    """How one field of two records is compared: similarity method and its levels (best first).
+
+    `columns` holds the two name columns for the `swapped_names` method; `term_frequency` turns on the
+    term-frequency adjustment of the best level (agreeing on a rare value counts more).
+    """
 
     field: str
     column: str
     method: str
     levels: tuple[Level, ...]
+    term_frequency: bool = False
+    columns: tuple[str, ...] = ()
 
     def level_for(self, similarity: float) -> Level:
         for level in self.levels:
@@ -61,6 +67,10 @@ class MatchSettings:
     match_threshold: float
     review_threshold: float
     different_domains_cannot_link: bool
+    estimate: bool = True
+    random_pairs: int = 200_000
+    min_candidate_pairs: int = 2_000
+    seed: int = 42
 
     @property
     def prior_weight(self) -> float:
@@ -68,38 +78,56 @@ class MatchSettings:
         return math.log2(p / (1 - p))
 
 
+METHODS = ("exact", "jarowinkler", "levenshtein", "damerau_levenshtein", "swapped_names", "max_jarowinkler")
+
+
 class SettingsError(ValueError):
     """The matching settings file is malformed; the message says where."""
 
 
 def load_match_settings(path: str | Path | None = None) -> MatchSettings:
-    """Read matching settings from YAML (the packaged default when `path` is None) and check them."""
-    if path is None:
-        text = resources.files("dedupe").joinpath("data/lead_matching.yaml").read_text(encoding="utf-8")
+    """Read matching settings from YAML (the packaged lead settings when `path` is None, or the name of a
+    packaged settings file such as `febrl`) and check them."""
+    if path is None or (isinstance(path, str) and "/" not in path and not path.endswith(".yaml")):
+        name = "lead" if path is None else path
+        text = resources.files("dedupe").joinpath(f"data/{name}_matching.yaml").read_text(encoding="utf-8")
     else:
         text = Path(path).read_text(encoding="utf-8")
     raw = yaml.safe_load(text) or {}
     try:
         blocking = tuple(BlockingRule(b["name"], tuple(b["keys"])) for b in raw["blocking"])
         comparisons = tuple(
-            Comparison(c["field"], c["column"], c["method"],
-                       tuple(Level(lv["name"], float(lv["min_similarity"]), float(lv["m"]), float(lv["u"]))
-                             for lv in c["levels"]))
+            Comparison(c["field"], c.get("column") or c["columns"][0], c["method"],
+                       tuple(Level(lv["name"], float(lv["min_similarity"]), float(lv.get("m", 0.5)),
+                                   float(lv.get("u", 0.5)))
+                             for lv in c["levels"]),
+                       term_frequency=bool(c.get("term_frequency", False)),
+                       columns=tuple(c.get("columns") or ()))
             for c in raw["comparisons"]
         )
+        estimation = raw.get("estimation") or {}
         settings = MatchSettings(
             blocking=blocking,
             comparisons=comparisons,
             prior_match_probability=float(raw["prior_match_probability"]),
             match_threshold=float(raw["thresholds"]["match"]),
             review_threshold=float(raw["thresholds"]["review"]),
-            different_domains_cannot_link=bool(raw.get("guards", {}).get("different_domains_cannot_link", True)),
+            different_domains_cannot_link=bool((raw.get("guards") or {}).get("different_domains_cannot_link", True)),
+            estimate=bool(estimation.get("enabled", True)),
+            random_pairs=int(estimation.get("random_pairs", 200_000)),
+            min_candidate_pairs=int(estimation.get("min_candidate_pairs", 2_000)),
+            seed=int(estimation.get("seed", 42)),
         )
     except (KeyError, TypeError) as exc:
         raise SettingsError(f"matching settings: missing or malformed entry {exc}") from None
     for comparison in settings.comparisons:
-        if comparison.method not in {"exact", "jarowinkler"}:
-            raise SettingsError(f"comparison {comparison.field}: unknown method {comparison.method!r}")
+        if comparison.method not in METHODS:
+            raise SettingsError(f"comparison {comparison.field}: unknown method {comparison.method!r}; "
+                                f"use one of {', '.join(METHODS)}")
+        if comparison.method == "swapped_names" and len(comparison.columns) != 2:
+            raise SettingsError(f"comparison {comparison.field}: swapped_names needs columns: [first, last]")
+        if comparison.method == "max_jarowinkler" and len(comparison.columns) < 2:
+            raise SettingsError(f"comparison {comparison.field}: max_jarowinkler needs two or more columns")
         for level in comparison.levels:
             if not (0 < level.m <= 1 and 0 < level.u <= 1):
                 raise SettingsError(f"comparison {comparison.field} level {level.name}: m and u must be in (0, 1]")

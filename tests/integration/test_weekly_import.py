@@ -106,3 +106,12 @@ def test_funnel_mart_counts_every_lead(weekly_import):
     leads = query(warehouse, "SELECT count(*) AS n, count(*) FILTER (WHERE status = 'Converted') AS c FROM core.leads")
     assert funnel["leads"][0] == leads["n"][0]
     assert funnel["c"][0] == leads["c"][0] > 0
+
+
+def test_match_decisions_explain_each_pair(weekly_import):
+    decisions = query(weekly_import["warehouse"],
+                      "SELECT count(*) AS n, count(email_similarity) AS e, count(first_name_weight) AS w, "
+                      "count(*) FILTER (WHERE decision = 'match') AS matches, count(reason) AS r "
+                      "FROM core.match_decisions").row(0, named=True)
+    assert decisions["n"] > 0 and decisions["e"] == decisions["n"] == decisions["w"] == decisions["r"]
+    assert decisions["matches"] > 0

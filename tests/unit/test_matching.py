@@ -59,7 +59,7 @@ def test_batch_record_joins_existing_lead_and_keeps_its_id():
     resolution = resolve_people(batch, known, SETTINGS)
     assert resolution.assignments.rows() == [("new", "LF-EXISTING", False, None, None,
                                              resolution.assignments["match_score"][0], "+first_name +last_name "
-                                             "+email +phone +company +domain")]
+                                             "+email +phone +company")]
 
 
 def test_one_cluster_never_holds_two_crm_contacts():

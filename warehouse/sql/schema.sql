@@ -117,10 +117,10 @@ CREATE TABLE IF NOT EXISTS core.accounts (
 
 CREATE TABLE IF NOT EXISTS core.match_decisions (
     run_id VARCHAR, left_key VARCHAR, right_key VARCHAR, left_kind VARCHAR, right_kind VARCHAR,
-    first_name_similarity DOUBLE, last_name_similarity DOUBLE, email_agreement DOUBLE,
-    phone_agreement DOUBLE, company_similarity DOUBLE, domain_agreement DOUBLE,
+    first_name_similarity DOUBLE, last_name_similarity DOUBLE, email_similarity DOUBLE,
+    phone_similarity DOUBLE, company_similarity DOUBLE,
     first_name_weight DOUBLE, last_name_weight DOUBLE, email_weight DOUBLE, phone_weight DOUBLE,
-    company_weight DOUBLE, domain_weight DOUBLE,
+    company_weight DOUBLE,
     total_score DOUBLE, match_probability DOUBLE, decision VARCHAR, reason VARCHAR, decided_at TIMESTAMP
 );
 
