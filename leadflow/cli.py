@@ -126,6 +126,23 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from leadflow.evaluate import evaluate
+    try:
+        result = evaluate(args.dataset, people=args.people, seed=args.seed)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        width = max(len(k) for k in result)
+        for key, value in result.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
     import polars as pl
@@ -157,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--people", type=int, default=3000)
     sample.add_argument("--weeks", type=int, default=2)
     sample.set_defaults(func=cmd_sample_data)
+    evaluate = sub.add_parser("evaluate", help="measure matching precision, recall, F1, pairs and time on labelled data")
+    evaluate.add_argument("--dataset", required=True, choices=["febrl3", "febrl4", "generated"])
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--people", type=int, default=3000, help="generated: number of people")
+    evaluate.add_argument("--seed", type=int, default=7, help="generated: generator seed")
+    evaluate.set_defaults(func=cmd_evaluate)
     query = sub.add_parser("query", help="run one read-only SQL query against the warehouse and print the result")
     query.add_argument("--warehouse", required=True)
     query.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")

