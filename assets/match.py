@@ -5,38 +5,56 @@ import polars as pl
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from assets.normalize import crm_reference, normalized_lead_records
-from dedupe.resolve import ENTITY_COLUMNS, resolve_people
+from dedupe.resolve import ENTITY_COLUMNS, reassignments, resolve_people
 from dedupe.survivorship import build_lead_profiles
 from leadflow.profiles import lead_sources_for_profiles, with_lead_state
 from pipelines.resources import LeadflowSettings
 from warehouse.queries import current_leads, known_lead_records, lead_sources_of, leads_with_new_opportunity
+from warehouse.review import verdicts_to_apply
 
 
 @asset(deps=[normalized_lead_records, crm_reference], group_name="match", kinds={"recordlinkage", "polars"})
 def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> MaterializeResult:
     """Which lead each of this import's records belongs to (staging.lead_assignments): matched within the
     batch, against earlier weeks' leads and against CRM contacts and leads. Every compared pair, with its
-    per-field similarities and weights, lands in staging.match_decisions."""
+    per-field similarities and weights, lands in staging.match_decisions.
+
+    Reviewer verdicts (core.match_feedback) apply on every run as must-link / cannot-link; a verdict's first
+    run re-opens the leads it touches and clusters their records again, so a rejected pair is split and an
+    accepted pair of leads merged (staging.lead_moves, staging.lead_merges)."""
     match_settings = settings.match_settings()
     with settings.warehouse().connect() as wh:
+        verdicts = verdicts_to_apply(wh)
         batch = wh.read_table("staging.normalized_records").with_columns(
-            pl.lit("batch").alias("kind"), *(pl.lit(None, dtype=pl.Utf8).alias(c)
-                                            for c in ("lead_id", "contact_id", "crm_lead_id")))
+            pl.lit("batch").alias("kind"), pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"),
+            *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")))
         crm_people = wh.read_table("staging.crm_people").with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id"))
-        known = pl.concat([known_lead_records(wh).select(ENTITY_COLUMNS), crm_people.select(ENTITY_COLUMNS)],
+        lead_records, reopened = known_lead_records(wh, verdicts.leads_to_open)
+        known = pl.concat([lead_records.select(ENTITY_COLUMNS), crm_people.select(ENTITY_COLUMNS)],
                           how="vertical_relaxed")
-        resolution = resolve_people(batch.select(ENTITY_COLUMNS), known, match_settings)
+        records = pl.concat([batch.select(*ENTITY_COLUMNS, "original_lead_id"),
+                             reopened.select(*ENTITY_COLUMNS, "original_lead_id")], how="vertical_relaxed")
+        resolution = resolve_people(records, known, match_settings, verdicts.must_link, verdicts.cannot_link)
+        moves, merges = reassignments(resolution.assignments)
         wh.replace_table("staging.lead_assignments", resolution.assignments)
         wh.replace_table("staging.match_decisions", resolution.decisions)
+        wh.replace_table("staging.lead_moves", moves)
+        wh.replace_table("staging.lead_merges", merges)
+        wh.replace_table("staging.feedback_applied", verdicts.pending.select("feedback_id"))
     assignments, decisions = resolution.assignments, resolution.decisions
+    new_records = assignments.filter(pl.col("previous_lead_id").is_null())
     return MaterializeResult(metadata={
-        "records": assignments.height,
-        "new_leads": assignments.filter("is_new_lead")["lead_id"].n_unique(),
-        "records_joining_existing_leads": assignments.filter(~pl.col("is_new_lead")).height,
-        "records_matched_to_crm_contacts": assignments.filter(pl.col("contact_id").is_not_null()).height,
+        "records": new_records.height,
+        "new_leads": new_records.filter("is_new_lead")["lead_id"].n_unique(),
+        "records_joining_existing_leads": new_records.filter(~pl.col("is_new_lead")).height,
+        "records_matched_to_crm_contacts": new_records.filter(pl.col("contact_id").is_not_null()).height,
         "pairs_compared": decisions.height,
         "pairs_by_decision": str(dict(decisions.group_by("decision").len().iter_rows())),
         "pairs_per_blocking_pass": str(resolution.pairs_per_pass),
+        "reviewer_verdicts_applied": verdicts.pending.height,
+        "leads_reopened": len(verdicts.leads_to_open),
+        "records_moved_by_verdicts": moves.height,
+        "leads_merged_by_verdicts": merges.height,
     })
 
 
@@ -44,11 +62,14 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
 def lead_profiles(context: AssetExecutionContext, settings: LeadflowSettings) -> MaterializeResult:
     """One golden profile per lead touched by this import (staging.lead_profiles), built from all of its
     source records: CRM contact values beat imported ones, the latest phone and title win, the first touch's
-    source, campaign and date are kept. Leads a new CRM opportunity points at are refreshed too."""
+    source, campaign and date are kept. Leads a new CRM opportunity points at are refreshed too, and so are
+    leads a reviewer's verdict split or merged."""
     with settings.warehouse().connect() as wh:
         batch = wh.read_table("staging.normalized_records")
         assignments = wh.read_table("staging.lead_assignments")
-        touched = pl.concat([assignments.select("lead_id"), leads_with_new_opportunity(wh)]).unique()
+        moves = wh.read_table("staging.lead_moves")
+        touched = pl.concat([assignments.select("lead_id"), leads_with_new_opportunity(wh),
+                             moves.select(pl.col("from_lead_id").alias("lead_id"))]).unique()
         sources = lead_sources_for_profiles(batch, assignments, lead_sources_of(wh, touched))
         profiles = build_lead_profiles(sources, wh.read_table("staging.crm_people").filter(pl.col("kind") == "contact"))
         profiles = with_lead_state(profiles, current_leads(wh, touched), wh.read_table("staging.crm_opportunities"))

@@ -25,19 +25,27 @@ class Resolution:
     model: FittedModel
 
 
-def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings) -> Resolution:
+def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
+                   must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = ()) -> Resolution:
     """Match this batch's records against each other and against known entities; assign lead ids.
 
-    `batch` and `known` carry ENTITY_COLUMNS (batch rows have kind `batch` and no ids); `known` rows are
-    existing lead source records (kind `lead`, with their lead's ids), CRM contacts and CRM leads.
+    `batch` and `known` carry ENTITY_COLUMNS (batch rows have kind `batch` and no ids; re-opened records of
+    an existing lead also carry `original_lead_id`); `known` rows are existing lead source records (kind
+    `lead`, with their lead's ids), CRM contacts and CRM leads. must_link / cannot_link are reviewer
+    verdicts by record key.
     """
-    records = pl.concat([batch.select(ENTITY_COLUMNS), known.select(ENTITY_COLUMNS)], how="vertical_relaxed")
+    batch = batch if "original_lead_id" in batch.columns else batch.with_columns(
+        pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))
+    records = pl.concat([batch.select(*ENTITY_COLUMNS, "original_lead_id"),
+                         known.select(ENTITY_COLUMNS).with_columns(pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))],
+                        how="vertical_relaxed")
     pairs, per_rule = candidate_pairs_by_rule(records, settings)
     per_pass = {name: len(p) for name, p in per_rule.items()}
     features = compare_pairs(records, pairs, settings)
     model = fit_model(records, pairs, per_rule, levels(features, settings), settings)
-    scored = score_pairs(features, settings, model, term_frequency_u(records, pairs, settings), pairs)
-    assignments, decisions = cluster_records(records, scored, settings)
+    tf_u = term_frequency_u(records, pairs, settings) if settings.use_term_frequencies(records.height) else None
+    scored = score_pairs(features, settings, model, tf_u, pairs)
+    assignments, decisions = cluster_records(records, scored, settings, must_link, cannot_link)
     keys = records.select(pl.int_range(pl.len()).alias("_i"), "record_key", "kind")
     decisions = (
         decisions.join(keys.rename({"_i": "left", "record_key": "left_key", "kind": "left_kind"}), on="left")
@@ -53,3 +61,24 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
         pl.when(swap).then(pl.col("left_kind")).otherwise(pl.col("right_kind")).alias("right_kind"),
     )
     return Resolution(assignments, decisions, per_pass, model)
+
+
+def reassignments(assignments: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What re-clustering did to re-opened leads: (moves, merges).
+
+    moves: record_key, from_lead_id, to_lead_id for each re-opened record whose lead changed;
+    merges: from_lead_id, into_lead_id for each re-opened lead left with no record (it went where most of
+    its records went).
+    """
+    reopened = assignments.filter(pl.col("previous_lead_id").is_not_null())
+    moves = reopened.filter(pl.col("lead_id") != pl.col("previous_lead_id")).select(
+        "record_key", pl.col("previous_lead_id").alias("from_lead_id"), pl.col("lead_id").alias("to_lead_id"))
+    surviving = assignments["lead_id"].unique()
+    merges = (
+        moves.filter(~pl.col("from_lead_id").is_in(surviving.implode()))
+        .group_by("from_lead_id", "to_lead_id").agg(pl.len().alias("n"), pl.col("record_key").min().alias("first"))
+        .sort(["from_lead_id", "n", "first"], descending=[False, True, False])
+        .unique("from_lead_id", keep="first", maintain_order=True)
+        .select("from_lead_id", pl.col("to_lead_id").alias("into_lead_id"))
+    )
+    return moves, merges

@@ -68,9 +68,15 @@ class MatchSettings:
     review_threshold: float
     different_domains_cannot_link: bool
     estimate: bool = True
+    different_first_names_need_email: bool = False
+    term_frequency_min_records: int = 1_000
     random_pairs: int = 200_000
     min_candidate_pairs: int = 2_000
     seed: int = 42
+
+    def use_term_frequencies(self, n_records: int) -> bool:
+        """Value frequencies from a handful of records say nothing about how common a name is."""
+        return n_records >= self.term_frequency_min_records
 
     @property
     def prior_weight(self) -> float:
@@ -113,9 +119,12 @@ def load_match_settings(path: str | Path | None = None) -> MatchSettings:
             match_threshold=float(raw["thresholds"]["match"]),
             review_threshold=float(raw["thresholds"]["review"]),
             different_domains_cannot_link=bool((raw.get("guards") or {}).get("different_domains_cannot_link", True)),
+            different_first_names_need_email=bool(
+                (raw.get("guards") or {}).get("different_first_names_need_email", False)),
             estimate=bool(estimation.get("enabled", True)),
             random_pairs=int(estimation.get("random_pairs", 200_000)),
             min_candidate_pairs=int(estimation.get("min_candidate_pairs", 2_000)),
+            term_frequency_min_records=int(estimation.get("term_frequency_min_records", 1_000)),
             seed=int(estimation.get("seed", 42)),
         )
     except (KeyError, TypeError) as exc:

@@ -13,13 +13,23 @@ SOURCE_COLUMNS = (
 )
 
 
-def lead_sources_for_profiles(batch: pl.DataFrame, assignments: pl.DataFrame,
-                              prior: pl.DataFrame) -> pl.DataFrame:
+def lead_sources_for_profiles(batch: pl.DataFrame, assignments: pl.DataFrame, prior: pl.DataFrame) -> pl.DataFrame:
     """All source records of the touched leads: this import's (with their new lead ids) and earlier ones,
-    each carrying its lead's CRM contact and CRM lead ids."""
+    each carrying its lead's CRM contact and CRM lead ids. Earlier records of re-opened leads (assignments
+    with a previous_lead_id) count for the lead re-clustering gave them, with that cluster's CRM links."""
     new = batch.join(assignments.select("record_key", "lead_id", "contact_id", "crm_lead_id"),
                      on="record_key", how="inner")
     columns = [*SOURCE_COLUMNS, "contact_id", "crm_lead_id"]
+    reopened = assignments.filter(pl.col("previous_lead_id").is_not_null()) if "previous_lead_id" in \
+        assignments.columns else assignments.clear()
+    if reopened.height:
+        keyed = prior.with_columns(pl.concat_str("source_file", pl.lit("#"), "source_record_id").alias("record_key"))
+        regrouped = keyed.join(reopened.select("record_key", "lead_id", "contact_id", "crm_lead_id"),
+                               on="record_key", how="inner", suffix="_new").with_columns(
+            pl.col("lead_id_new").alias("lead_id"), pl.col("contact_id_new").alias("contact_id"),
+            pl.col("crm_lead_id_new").alias("crm_lead_id"))
+        prior = pl.concat([keyed.join(reopened, on="record_key", how="anti").select(columns),
+                           regrouped.select(columns)], how="vertical_relaxed")
     sources = pl.concat([new.select(columns), prior.select(columns)], how="vertical_relaxed")
     links = sources.group_by("lead_id").agg(
         pl.col("contact_id").drop_nulls().first(), pl.col("crm_lead_id").drop_nulls().first()

@@ -44,6 +44,9 @@ def publish_import(wh: WarehouseSession, run_id: str, now: datetime) -> dict[str
     leads = wh.read_table("staging.lead_qualification")
     changes = wh.read_table("staging.status_changes")
     decisions = wh.read_table("staging.match_decisions")
+    moves = wh.read_table("staging.lead_moves")
+    merges = wh.read_table("staging.lead_merges")
+    applied = wh.read_table("staging.feedback_applied")
 
     with wh.transaction():
         counts = {
@@ -60,6 +63,8 @@ def publish_import(wh: WarehouseSession, run_id: str, now: datetime) -> dict[str
         counts["leads_written"] = wh.insert("core.leads", leads)
         counts["status_changes"] = wh.insert("core.lead_status_history", _stamp(changes, run_id, recorded_at=now))
         counts["match_decisions"] = wh.insert("core.match_decisions", _stamp(decisions, run_id, decided_at=now))
+        counts.update(_apply_verdicts(wh, moves, merges, applied, run_id, now))
+        counts["match_review_opened"] = _open_reviews(wh, decisions, run_id, now)
         wh.execute(
             """
             UPDATE core.import_files f SET status = 'imported', imported_at = ?,
@@ -83,6 +88,73 @@ def publish_import(wh: WarehouseSession, run_id: str, now: datetime) -> dict[str
             [now],
         )
     return counts
+
+
+def _apply_verdicts(wh: WarehouseSession, moves: pl.DataFrame, merges: pl.DataFrame, applied: pl.DataFrame,
+                    run_id: str, now: datetime) -> dict[str, int]:
+    """Move re-clustered records to their new leads, drop emptied leads (recording where they went) and
+    mark the verdicts applied."""
+    with wh.registered(moves) as moved:
+        wh.execute(
+            f"""
+            INSERT INTO core.lead_source_moves
+            SELECT s.source_file, s.source_record_id, m.from_lead_id, m.to_lead_id, 'reviewer verdict', ?, ?
+            FROM core.lead_sources s JOIN {moved} m ON s.source_file || '#' || s.source_record_id = m.record_key
+            """,
+            [run_id, now],
+        )
+        wh.execute(
+            f"""
+            UPDATE core.lead_sources s SET lead_id = m.to_lead_id FROM {moved} m
+            WHERE s.source_file || '#' || s.source_record_id = m.record_key
+            """
+        )
+    with wh.registered(merges) as merged:
+        wh.execute(f"DELETE FROM core.leads WHERE lead_id IN (SELECT from_lead_id FROM {merged})")
+        wh.execute(f"INSERT INTO core.lead_merges SELECT from_lead_id, into_lead_id, 'reviewer verdict', ?, ? "
+                   f"FROM {merged}", [run_id, now])
+    with wh.registered(applied) as done:
+        wh.execute(f"UPDATE core.match_feedback SET applied_run_id = ?, applied_at = ? "
+                   f"WHERE feedback_id IN (SELECT feedback_id FROM {done})", [run_id, now])
+    return {"records_moved": moves.height, "leads_merged": merges.height, "verdicts_applied": applied.height}
+
+
+def _open_reviews(wh: WarehouseSession, decisions: pl.DataFrame, run_id: str, now: datetime) -> int:
+    """Pairs of this run's review band (or kept apart by a guard) that no one has ruled on yet, with a short
+    description of each side and each side's lead, into core.match_review."""
+    review = decisions.filter(pl.col("decision") == "review").select(
+        "left_key", "right_key", "left_kind", "right_kind", "match_probability", "total_score", "reason")
+    if review.height == 0:
+        return 0
+    with wh.registered(review) as pending:
+        before = wh.scalar("SELECT count(*) FROM core.match_review")
+        wh.execute(
+            f"""
+            INSERT INTO core.match_review
+            WITH people AS (
+              SELECT source_file || '#' || source_record_id AS record_key, lead_id,
+                     concat_ws(' ', first_name, last_name) || coalesce(', ' || company, '') AS summary
+              FROM core.lead_sources
+              UNION ALL
+              SELECT record_key, NULL, concat_ws(' ', first_name, last_name) || coalesce(', ' || company, '')
+              FROM staging.crm_people
+            )
+            SELECT p.left_key, p.right_key, p.left_kind, p.right_kind, l.lead_id, r.lead_id, p.match_probability,
+                   p.total_score, p.reason, l.summary, r.summary, 'open', ?, ?, NULL
+            FROM {pending} p
+            LEFT JOIN people l ON l.record_key = p.left_key LEFT JOIN people r ON r.record_key = p.right_key
+            WHERE NOT EXISTS (
+              SELECT 1 FROM core.match_review x
+              WHERE least(x.left_key, x.right_key) = least(p.left_key, p.right_key)
+                AND greatest(x.left_key, x.right_key) = greatest(p.left_key, p.right_key))
+              AND NOT EXISTS (
+              SELECT 1 FROM core.match_feedback f
+              WHERE least(f.left_key, f.right_key) = least(p.left_key, p.right_key)
+                AND greatest(f.left_key, f.right_key) = greatest(p.left_key, p.right_key))
+            """,
+            [run_id, now],
+        )
+        return wh.scalar("SELECT count(*) FROM core.match_review") - before
 
 
 def rebuild_lead_funnel(wh: WarehouseSession) -> int:

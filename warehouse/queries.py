@@ -28,9 +28,17 @@ WHERE l.status <> 'Converted'
 """
 
 
-def known_lead_records(wh: WarehouseSession) -> pl.DataFrame:
-    """Every published lead source record with its lead's CRM links: the `lead` entities to match against."""
-    return wh.query(KNOWN_LEAD_RECORDS)
+def known_lead_records(wh: WarehouseSession, opened: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every published lead source record with its lead's CRM links: (the `lead` entities to match against,
+    the records of the `opened` leads). Opened records come back as batch records with no ids and their lead in
+    `original_lead_id`, to be clustered again (a reviewer's verdict touched their lead)."""
+    records = wh.query(KNOWN_LEAD_RECORDS)
+    is_opened = pl.col("lead_id").is_in(list(opened))
+    reopened = records.filter(is_opened).with_columns(
+        pl.lit("batch").alias("kind"), pl.col("lead_id").alias("original_lead_id"),
+        *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")),
+    )
+    return records.filter(~is_opened), reopened
 
 
 def lead_sources_of(wh: WarehouseSession, lead_ids: pl.DataFrame) -> pl.DataFrame:

@@ -57,9 +57,9 @@ def test_batch_record_joins_existing_lead_and_keeps_its_id():
     known = _people([{"record_key": "old", **BOB}], kind="lead").with_columns(pl.lit("LF-EXISTING").alias("lead_id"))
     batch = _people([{"record_key": "new", **BOB, "first_name": "Bob"}])
     resolution = resolve_people(batch, known, SETTINGS)
-    assert resolution.assignments.rows() == [("new", "LF-EXISTING", False, None, None,
-                                             resolution.assignments["match_score"][0], "+first_name +last_name "
-                                             "+email +phone +company")]
+    [row] = resolution.assignments.rows(named=True)
+    assert (row["record_key"], row["lead_id"], row["is_new_lead"]) == ("new", "LF-EXISTING", False)
+    assert row["match_score"] > 0.999 and row["match_reason"] == "+first_name +last_name +email +phone +company"
 
 
 def test_one_cluster_never_holds_two_crm_contacts():
@@ -84,3 +84,45 @@ def test_settings_errors_are_specific(tmp_path):
                    .read_text().replace("method: exact", "method: soundex", 1))
     with pytest.raises(SettingsError, match="unknown method 'soundex'"):
         load_match_settings(bad)
+
+
+ALICE = {"first_name": "Alice", "last_name": "Smith", "email": None, "phone": "415 555 2671", "company": "Acme Inc",
+         "website": None, "country": "US"}
+
+
+def test_reviewer_must_link_joins_what_the_model_kept_apart():
+    rows = [{"record_key": "a", **BOB}, {"record_key": "b", **ALICE}]
+    apart = resolve_people(_people(rows), _people(rows).clear(), SETTINGS).assignments
+    assert apart["lead_id"].n_unique() == 2
+    joined = resolve_people(_people(rows), _people(rows).clear(), SETTINGS, must_link=[("a", "b")]).assignments
+    assert joined["lead_id"].n_unique() == 1
+    assert set(joined["match_reason"]) == {"must-link by reviewer"}
+
+
+def test_reviewer_cannot_link_unmerges_an_existing_lead():
+    """Two records of one lead; a reviewer rejects the pair: the lead is re-opened and split, the part with
+    the lead's earliest record keeps the id, the other part becomes a new lead."""
+    rows = [{"record_key": "a", **BOB}, {"record_key": "b", **BOB, "first_name": "Bob"}]
+    opened = _people(rows).with_columns(pl.lit("LF-OLD").alias("original_lead_id"))
+    split = resolve_people(opened, opened.clear(), SETTINGS, cannot_link=[("a", "b")])
+    by_key = {r["record_key"]: r for r in split.assignments.rows(named=True)}
+    assert by_key["a"]["lead_id"] == "LF-OLD" and by_key["a"]["is_new_lead"] is False
+    assert by_key["b"]["lead_id"] not in ("LF-OLD", None) and by_key["b"]["is_new_lead"] is True
+    assert by_key["b"]["previous_lead_id"] == "LF-OLD"
+    assert "cannot-link" in split.decisions["reason"][0]
+
+
+def test_agreeing_on_a_rare_surname_counts_more_than_on_a_common_one():
+    """Term-frequency adjustment: among 1,200 known people, 400 are called Smith; agreeing on "Smith" is
+    weaker evidence than agreeing on "Quetzalcoatl", everything else equal."""
+    def person(key, first, last, n):
+        return {"record_key": key, "first_name": first, "last_name": last, "email": None,
+                "phone": f"415 555 {n:04d}", "company": f"Company {n}", "website": None, "country": "US"}
+    fillers = [person(f"k{n}", f"Name{n}", "Smith" if n % 3 == 0 else f"Surname{n}", n) for n in range(1200)]
+    known = _people([person("john", "John", "Smith", 5001), person("zeb", "Zeb", "Quetzalcoatl", 5002), *fillers],
+                    kind="contact").with_columns(pl.format("C-{}", pl.col("record_key")).alias("contact_id"))
+    batch = _people([person("new-john", "John", "Smith", 5001), person("new-zeb", "Zeb", "Quetzalcoatl", 5002)])
+    decided = resolve_people(batch, known, SETTINGS).decisions
+    weight = dict(zip(decided["left_key"], decided["last_name_weight"]))
+    assert weight["new-zeb"] > weight["new-john"] + 5
+    assert set(decided["decision"]) == {"match"}

@@ -128,3 +128,32 @@ CREATE TABLE IF NOT EXISTS core.lead_status_history (
     lead_id VARCHAR NOT NULL, from_status VARCHAR, to_status VARCHAR NOT NULL, changed_at TIMESTAMP,
     reason VARCHAR, rule_id VARCHAR, run_id VARCHAR, recorded_at TIMESTAMP
 );
+
+-- pairs the model could not decide (review band) or a guard kept apart, with their evidence, for a person to
+-- accept or reject (leadflow review list / accept / reject / import)
+CREATE TABLE IF NOT EXISTS core.match_review (
+    left_key VARCHAR NOT NULL, right_key VARCHAR NOT NULL, left_kind VARCHAR, right_kind VARCHAR,
+    left_lead_id VARCHAR, right_lead_id VARCHAR, match_probability DOUBLE, total_score DOUBLE, reason VARCHAR,
+    left_summary VARCHAR, right_summary VARCHAR,
+    status VARCHAR NOT NULL,   -- open | accepted | rejected
+    run_id VARCHAR, created_at TIMESTAMP, decided_at TIMESTAMP
+);
+
+-- a person's verdict on a pair of records: accept = must-link, reject = cannot-link. Every run applies all
+-- verdicts (the latest per pair wins); a verdict's first run re-opens the leads it touches (applied_run_id)
+CREATE TABLE IF NOT EXISTS core.match_feedback (
+    feedback_id VARCHAR PRIMARY KEY, left_key VARCHAR NOT NULL, right_key VARCHAR NOT NULL,
+    verdict VARCHAR NOT NULL,  -- accept | reject
+    reviewer VARCHAR, note VARCHAR, source VARCHAR, decided_at TIMESTAMP, applied_run_id VARCHAR, applied_at TIMESTAMP
+);
+
+-- a lead emptied by a reviewer's verdict (its records now belong to another lead): where its id went
+CREATE TABLE IF NOT EXISTS core.lead_merges (
+    from_lead_id VARCHAR NOT NULL, into_lead_id VARCHAR NOT NULL, reason VARCHAR, run_id VARCHAR, merged_at TIMESTAMP
+);
+
+-- records a reviewer's verdict moved from one lead to another (split or merge), for audit
+CREATE TABLE IF NOT EXISTS core.lead_source_moves (
+    source_file VARCHAR NOT NULL, source_record_id VARCHAR NOT NULL, from_lead_id VARCHAR, to_lead_id VARCHAR,
+    reason VARCHAR, run_id VARCHAR, moved_at TIMESTAMP
+);
