@@ -127,11 +127,10 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
 
     decisions = scored.with_row_index("_pair").sort(["match_probability", "_pair"], descending=[True, False])
     refused: dict[int, str] = {}
-    for pair, left, right, probability, decision, reason in decisions.select(
-        "_pair", "left", "right", "match_probability", "decision", "reason"
+    # a guard may cap a high-probability pair at `review`: take every `match`, not a prefix of the ranking
+    for pair, left, right, probability, reason in decisions.filter(pl.col("decision") == "match").select(
+        "_pair", "left", "right", "match_probability", "reason"
     ).iter_rows():
-        if decision != "match":
-            break
         a, b = clusters.find(left), clusters.find(right)
         if a != b:
             why = clusters.conflict(a, b, settings)

@@ -75,6 +75,11 @@ def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
           f"to CRM leads: {summary['leads_matched_to_crm_leads']}, "
           f"on CRM accounts: {summary['leads_on_crm_accounts']}")
     print(f"  leads qualified:           {summary['leads_qualified']} (converted: {summary['leads_converted']})")
+    if summary["verdicts_applied"]:
+        print(f"  reviewer verdicts applied: {summary['verdicts_applied']} ({summary['records_moved_by_verdicts']} "
+              f"records moved, {summary['leads_merged_by_verdicts']} leads merged)")
+    print(f"  pairs sent to review:      {summary['pairs_for_review']} "
+          f"({summary['pairs_waiting_for_review']} waiting; leadflow review list --warehouse {warehouse})")
     print(f"  leads in warehouse:        {summary['total_leads']}")
     print(f"\nTry these (leadflow query --warehouse {warehouse} \"SQL\", or any DuckDB client):")
     for title, sql in EXAMPLE_QUERIES:
@@ -107,11 +112,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sample_data(args: argparse.Namespace) -> int:
     from leadflow.sample_data import generate_sample_inbox
     try:
-        info = generate_sample_inbox(Path(args.directory), seed=args.seed, people=args.people, weeks=args.weeks)
+        info = generate_sample_inbox(Path(args.directory), seed=args.seed, people=args.people, weeks=args.weeks,
+                                     noise=args.noise)
     except ValueError as exc:
         return _fail(str(exc))
     print(f"wrote a sample inbox to {args.directory}: {info['people']} people, {info['records']} records in "
-          f"{len(info['files'])} files ({info['unusable']} unusable on purpose); truth in {args.directory}/truth/")
+          f"{len(info['files'])} files ({info['unusable']} unusable on purpose, noise {info['noise']}); "
+          f"truth in {args.directory}/truth/")
     return 0
 
 
@@ -126,20 +133,39 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 0
 
 
+EVALUATE_TABLE_COLUMNS = ("noise", "records", "true_pairs", "candidate_pairs", "blocking_recall", "predicted_pairs",
+                          "precision", "recall", "f1", "seconds")
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
     from leadflow.evaluate import evaluate
-    try:
-        result = evaluate(args.dataset, people=args.people, seed=args.seed)
-    except ValueError as exc:
-        return _fail(str(exc))
+    from leadflow.sample_data import NOISE_LEVELS
+    if args.noise is not None and args.dataset != "generated":
+        return _fail("--noise applies to --dataset generated only")
+    noise = args.noise or "default"
+    levels = list(NOISE_LEVELS) if noise == "all" else [noise]
+    results = []
+    for level in levels:
+        try:
+            result = evaluate(args.dataset, people=args.people, seed=args.seed, noise=level)
+        except ValueError as exc:
+            return _fail(str(exc))
+        results.append(result)
+        if args.json:  # one JSON object per line, printed as soon as the level is measured
+            print(json.dumps(result), flush=True)
     if args.json:
-        print(json.dumps(result))
-    else:
-        width = max(len(k) for k in result)
-        for key, value in result.items():
+        return 0
+    if len(results) == 1:
+        width = max(len(k) for k in results[0])
+        for key, value in results[0].items():
             print(f"{key:<{width}}  {value}")
+        return 0
+    rows = [[str(r[c]) for c in EVALUATE_TABLE_COLUMNS] for r in results]
+    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(EVALUATE_TABLE_COLUMNS)]
+    for row in [list(EVALUATE_TABLE_COLUMNS), *rows]:
+        print("  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths))))
     return 0
 
 
@@ -159,6 +185,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from leadflow.review_cli import add_review_commands
+    from leadflow.sample_data import NOISE_LEVELS  # standard library only: cheap to import
+
+    noise_levels = list(NOISE_LEVELS)
     parser = argparse.ArgumentParser(prog="leadflow", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the weekly import on an inbox folder into a DuckDB file")
@@ -173,18 +203,23 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=7)
     sample.add_argument("--people", type=int, default=3000)
     sample.add_argument("--weeks", type=int, default=2)
+    sample.add_argument("--noise", choices=noise_levels, default="default",
+                        help="how often and how badly a person's records differ (default: default)")
     sample.set_defaults(func=cmd_sample_data)
     evaluate = sub.add_parser("evaluate", help="measure matching precision, recall, F1, pairs and time on labelled data")
     evaluate.add_argument("--dataset", required=True, choices=["febrl3", "febrl4", "generated"])
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--people", type=int, default=3000, help="generated: number of people")
     evaluate.add_argument("--seed", type=int, default=7, help="generated: generator seed")
+    evaluate.add_argument("--noise", choices=[*noise_levels, "all"],
+                          help="generated: generator noise level (default: default); all: every level in turn")
     evaluate.set_defaults(func=cmd_evaluate)
     query = sub.add_parser("query", help="run one read-only SQL query against the warehouse and print the result")
     query.add_argument("--warehouse", required=True)
     query.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
     query.add_argument("sql")
     query.set_defaults(func=cmd_query)
+    add_review_commands(sub)
     rules = sub.add_parser("rules", help="work with the rules file")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     check = rules_sub.add_parser("check", help="validate a rules file and say exactly what is wrong")

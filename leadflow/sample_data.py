@@ -26,6 +26,8 @@ from random import Random
 
 __all__ = [
     "generate_sample_inbox",
+    "NoiseLevel",
+    "NOISE_LEVELS",
     "CAMPAIGN_RESPONSE_COLUMNS",
     "TELEMARKETER_COLUMNS",
     "CRM_COLUMNS",
@@ -350,14 +352,45 @@ _DECISION_SPELLINGS = {
 _BUDGETS = ["approved", "pending", "none", "unknown"]
 _BUDGET_WEIGHTS = [20, 30, 20, 30]
 
-# Noise kinds applied to a record's identity/contact fields.
-_NOISE_KINDS = [
+# Noise kinds applied to a record's identity/contact fields (the last two touch notes and
+# product instead; they belong to the default stream only, see `generate_sample_inbox`).
+_NOISE_KINDS = (
     "name_case", "name_spaces", "nickname", "last_typo", "phone_format", "phone_missing",
     "company_variant", "email_case", "email_spaces", "email_missing", "website_variant",
     "country_variant", "formula_note", "product_case",
-]
-_NOISE_COUNT = [1, 1, 1, 1, 2, 2, 3]
-NOISE_RATE = 0.30
+)
+_IDENTITY_NOISE_KINDS = _NOISE_KINDS[:-2]
+# Harder kinds, drawn only above the default level: a typo in the first name, first and last
+# name swapped, the person's other address (personal vs work) instead of the usual one, a typo
+# in the email's local part, no company (and no website) given.
+_HARD_NOISE_KINDS = ("first_typo", "swap_names", "email_change", "email_typo", "company_missing")
+
+
+@dataclass(frozen=True, slots=True)
+class NoiseLevel:
+    """How messy the campaign and telemarketer records of a person are (CRM files stay clean).
+
+    ``rate`` is the share of records that carry noise, ``counts`` the number of noise kinds a
+    noisy record gets (one drawn uniformly), ``kinds`` the kinds drawn from.  ``guarded`` keeps
+    one exact strong identifier on every noisy record: a phone is dropped and a last name misspelt
+    only when the email is there untouched, and an email is dropped only when the phone stays.
+    """
+
+    name: str
+    rate: float
+    counts: tuple[int, ...]
+    kinds: tuple[str, ...]
+    guarded: bool = True
+
+
+NOISE_LEVELS: dict[str, NoiseLevel] = {
+    "low": NoiseLevel("low", 0.10, (1,), _IDENTITY_NOISE_KINDS),
+    # `default` is the generator as it has always been: same seed, same bytes.
+    "default": NoiseLevel("default", 0.30, (1, 1, 1, 1, 2, 2, 3), _NOISE_KINDS),
+    "high": NoiseLevel("high", 0.60, (1, 2, 2, 3, 3, 4), _IDENTITY_NOISE_KINDS + _HARD_NOISE_KINDS),
+    "extreme": NoiseLevel("extreme", 0.90, (2, 3, 4, 5, 6), _IDENTITY_NOISE_KINDS + _HARD_NOISE_KINDS,
+                          guarded=False),
+}
 
 # --------------------------------------------------------------------------------------
 # Model
@@ -399,6 +432,7 @@ class Person:
     crm_lead_id: str = ""
     locked: bool = False  # planted scenario person: exactly one clean response, nothing else
     responded: list[int] = field(default_factory=list)  # week indexes with usable responses
+    other_email: str = ""  # the address the person gives instead (noise kind email_change)
 
 
 def _cum(weights: list[float]) -> list[float]:
@@ -648,10 +682,30 @@ def _company_variant(rng: Random, comp: Company) -> str:
     ])
 
 
-def _identity_fields(rng: Random, p: Person, noisy: bool, email_blank: bool) -> list[str]:
+def _other_email(rng: Random, p: Person, used_emails: set[str]) -> str:
+    """The person's second address (personal if they normally use work mail, and the reverse).
+
+    Drawn once per person and kept, so two records carrying it agree; never another person's.
+    """
+    if not p.other_email:
+        p.other_email = _make_email(rng, p.first, p.last, p.company, p.country, not p.free_mail,
+                                    used_emails)
+    return p.other_email
+
+
+def _email_typo(rng: Random, email: str, used_emails: set[str]) -> str:
+    local, _, domain = email.partition("@")
+    typo = _typo(rng, local) + "@" + domain
+    return email if typo in used_emails else typo  # never someone else's address
+
+
+def _identity_fields(rng: Random, p: Person, noisy: bool, email_blank: bool, level: NoiseLevel,
+                     used_emails: set[str]) -> list[str]:
     """first, last, email, phone, company, website, job_title, country, state, city, flags.
 
     Returns the 10 field values followed by a set-free list of applied noise kinds.
+    ``used_emails`` (every address in the population) lets the kinds ``email_change`` and
+    ``email_typo`` avoid producing another person's address.
     """
     first, last = p.first, p.last
     email = "" if email_blank else p.email
@@ -662,10 +716,18 @@ def _identity_fields(rng: Random, p: Person, noisy: bool, email_blank: bool) -> 
     country, state, city = p.country, p.state, p.city
     kinds: list[str] = []
     if noisy:
-        kinds = rng.sample(_NOISE_KINDS, rng.choice(_NOISE_COUNT))
+        kinds = rng.sample(level.kinds, rng.choice(level.counts))
+        guarded = level.guarded
         email_touched = email_blank
-        if "email_missing" in kinds and not email_blank and "phone_missing" not in kinds:
+        if ("email_missing" in kinds and not email_blank
+                and ("phone_missing" not in kinds or not guarded)):
             email = ""
+            email_touched = True
+        if email and "email_change" in kinds:
+            email = _other_email(rng, p, used_emails)
+            email_touched = True
+        if email and "email_typo" in kinds:
+            email = _email_typo(rng, email, used_emails)
             email_touched = True
         if email and "email_case" in kinds:
             email = rng.choice([email.upper(), email[0].upper() + email[1:],
@@ -676,13 +738,17 @@ def _identity_fields(rng: Random, p: Person, noisy: bool, email_blank: bool) -> 
             email_touched = True
         if "phone_format" in kinds:
             phone = _phone_variant(rng, p.country, p.phone_groups)
-        if "phone_missing" in kinds and email and not email_touched:
+        if "phone_missing" in kinds and ((email and not email_touched) or not guarded):
             phone = ""
         if "nickname" in kinds and first in NICKNAMES:
             first = rng.choice(NICKNAMES[first])
-        if "last_typo" in kinds and email and not email_touched:
+        if "first_typo" in kinds:
+            first = _typo(rng, first)
+        if "last_typo" in kinds and ((email and not email_touched) or not guarded):
             folded = _fold(last)
             last = folded if folded != last and rng.random() < 0.5 else _typo(rng, last)
+        if "swap_names" in kinds:
+            first, last = last, first
         if "name_case" in kinds:
             r = rng.randrange(4)
             if r == 0:
@@ -705,6 +771,8 @@ def _identity_fields(rng: Random, p: Person, noisy: bool, email_blank: bool) -> 
             company = _company_variant(rng, p.company)
         if "website_variant" in kinds:
             website = _website_variant(rng, p.company.domain)
+        if "company_missing" in kinds:
+            company = website = ""
         if "country_variant" in kinds:
             country = rng.choice(_COUNTRY_VARIANTS[p.country])
             if p.country == "US" and rng.random() < 0.5:
@@ -762,12 +830,24 @@ def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
 
 
 def generate_sample_inbox(out_dir: Path, seed: int = 7, people: int = 3000, weeks: int = 2,
-                          start_week: str = "2026-W46") -> dict:
+                          start_week: str = "2026-W46", noise: str = "default") -> dict:
     """Write a deterministic, messy sample inbox with known truth under ``out_dir``.
 
+    ``noise`` names a level of ``NOISE_LEVELS`` (low, default, high, extreme): how often and how
+    badly the identity fields (names, email, phone, company, website, country) of a person's
+    campaign and telemarketer records differ from each other.  Everything else is the same at
+    every level for the same seed: people, CRM and reference files, which records exist, their
+    ids, dates and other columns, and so ``truth/`` (records.csv and scenarios.json are identical;
+    people.csv holds the canonical values).  ``default`` gives the same bytes as before levels
+    existed.
+
     Returns ``{"people": n, "records": campaign + telemarketer data records,
-    "files": [paths relative to out_dir], "unusable": n}``.
+    "files": [paths relative to out_dir], "unusable": n, "noise": level name}``.
     """
+    if noise not in NOISE_LEVELS:
+        raise ValueError(f"noise must be one of {', '.join(NOISE_LEVELS)}, got {noise!r}")
+    level = NOISE_LEVELS[noise]
+    base = NOISE_LEVELS["default"]
     if people < 20:
         raise ValueError("people must be at least 20")
     if weeks < 1:
@@ -865,14 +945,27 @@ def generate_sample_inbox(out_dir: Path, seed: int = 7, people: int = 3000, week
     n_unusable = max(4, round(0.003 * (total_usable_campaign + 2 * n_tele)))
     defects = ["no_identity" if i % 2 == 0 else "bad_date" for i in range(n_unusable)]
 
+    # The default level draws its noise from `rng`, as it always has.  Another level still makes
+    # those draws (so every later draw, hence every record, id and date, stays the same) but takes
+    # the identity values from its own stream; the default's notes/product noise is kept.
+    noise_rng = Random(f"{seed}-noise-{level.name}")
+
+    def identity_fields(p: Person, noisy: bool, email_blank: bool) -> list:
+        fields = _identity_fields(rng, p, noisy, email_blank, base, used_emails)
+        if level is base:
+            return fields
+        own = _identity_fields(noise_rng, p, noise_rng.random() < level.rate, email_blank, level,
+                               used_emails)
+        return own[:-1] + [fields[-1]]
+
     def campaign_row(p: Person, camp: tuple, kind: str, monday: date) -> tuple[datetime, list]:
         dt = _ts(_week_day(rng, monday), rng)
         used_campaigns[camp[0]] = camp
         if kind == "normal":
-            noisy = rng.random() < NOISE_RATE
+            noisy = rng.random() < base.rate
             r = rng.random()
             date_style = 0 if r < 0.85 else (1 if r < 0.95 else 2)
-            fields = _identity_fields(rng, p, noisy, False)
+            fields = identity_fields(p, noisy, False)
             kinds = fields.pop()
             product = "" if rng.random() < 0.10 else rng.choice(PRODUCTS)
             if product and "product_case" in kinds:
@@ -949,8 +1042,8 @@ def generate_sample_inbox(out_dir: Path, seed: int = 7, people: int = 3000, week
             dt = _ts(_week_day(rng, mondays[0]), rng)
             disposition = _pick(rng, DISPOSITIONS, disp_cum)
             email_blank = rng.random() < 0.5
-            noisy = rng.random() < NOISE_RATE
-            fields = _identity_fields(rng, p, noisy, email_blank)
+            noisy = rng.random() < base.rate
+            fields = identity_fields(p, noisy, email_blank)
             kinds = fields.pop()
             if not fields[3]:  # never lose both email and phone
                 fields[3] = _phone_default(p.country, p.phone_groups)
@@ -1058,4 +1151,4 @@ def generate_sample_inbox(out_dir: Path, seed: int = 7, people: int = 3000, week
     files += ["truth/records.csv", "truth/people.csv", "truth/scenarios.json"]
 
     return {"people": people, "records": len(truth_records), "files": files,
-            "unusable": len(unusable_list)}
+            "unusable": len(unusable_list), "noise": noise}

@@ -46,4 +46,9 @@ def run_summary(wh: WarehouseSession, run_id: str) -> dict:
         "leads_converted": one("SELECT count(DISTINCT lead_id) FROM core.lead_status_history WHERE run_id = ? "
                                "AND to_status = 'Converted'"),
         "total_leads": wh.scalar("SELECT count(*) FROM core.leads"),
+        "verdicts_applied": one("SELECT count(*) FROM core.match_feedback WHERE applied_run_id = ?"),
+        "records_moved_by_verdicts": one("SELECT count(*) FROM core.lead_source_moves WHERE run_id = ?"),
+        "leads_merged_by_verdicts": one("SELECT count(*) FROM core.lead_merges WHERE run_id = ?"),
+        "pairs_for_review": one("SELECT count(*) FROM core.match_review WHERE run_id = ?"),
+        "pairs_waiting_for_review": wh.scalar("SELECT count(*) FROM core.match_review WHERE status = 'open'"),
     }

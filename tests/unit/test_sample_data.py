@@ -1,8 +1,9 @@
-"""Unit tests for leadflow.sample_data: determinism, inbox layout and contract headers, truth coverage, planted scenarios, unusable records, CRM referential integrity."""
+"""Unit tests for leadflow.sample_data: determinism, inbox layout and contract headers, truth coverage, planted scenarios, unusable records, CRM referential integrity, noise levels."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from collections import Counter
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from leadflow.sample_data import generate_sample_inbox
+from leadflow.cli import main
+from leadflow.sample_data import NOISE_LEVELS, generate_sample_inbox
 
 PEOPLE = 600
 
@@ -336,3 +338,122 @@ def test_argument_validation(tmp_path):
     assert result["files"][0] == "campaign_responses/responses_2026-W52.csv"
     assert not any("W53" in f or "2027" in f for f in result["files"])
     assert result["unusable"] >= 4
+
+
+# ---- noise levels ---------------------------------------------------------------------------
+
+# sha256 over (relative path, bytes) of every file written by seed=3, people=200, computed with the
+# generator as it was before noise levels existed: `default` must keep producing exactly this.
+DEFAULT_SEED3_200_SHA256 = "11f0e20a5919e78c6908effc2e41ebdf614bb46609634ad095cf8ea227327aac"
+IDENTITY_COLUMNS = {"first_name", "last_name", "email", "phone", "company", "website", "country",
+                    "state", "city"}
+
+
+def inbox_sha256(root: Path) -> str:
+    digest = hashlib.sha256()
+    for f in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def inboxes_by_noise(tmp_path_factory) -> dict[str, Path]:
+    out = {}
+    for level in NOISE_LEVELS:
+        out[level] = tmp_path_factory.mktemp(f"noise_{level}")
+        assert generate_sample_inbox(out[level], seed=11, people=PEOPLE, noise=level)["noise"] == level
+    return out
+
+
+def identity_rows(root: Path) -> list[tuple[dict[str, str], dict[str, str]]]:
+    """(record row, canonical person) for every usable campaign and telemarketer record."""
+    people = {r["person_id"]: r for r in read(root / "truth/people.csv")[1]}
+    truth = {(r["source_file"], r["source_record_id"]): r for r in read(root / "truth/records.csv")[1]}
+    out = []
+    for rel in data_files():
+        for row in read(root / rel)[1]:
+            t = truth[(rel, record_id(row))]
+            if t["usable"] == "true":
+                out.append((row, people[t["person_id"]]))
+    return out
+
+
+def fold(s: str) -> str:
+    return s.strip().lower()
+
+
+def test_default_noise_is_the_generator_as_before(tmp_path):
+    result = generate_sample_inbox(tmp_path / "implicit", seed=3, people=200)
+    generate_sample_inbox(tmp_path / "explicit", seed=3, people=200, noise="default")
+    assert result["noise"] == "default"
+    assert inbox_sha256(tmp_path / "implicit") == inbox_sha256(tmp_path / "explicit") == DEFAULT_SEED3_200_SHA256
+
+
+def test_noise_levels_change_identity_values_only(inboxes_by_noise):
+    default = inboxes_by_noise["default"]
+    for level, root in inboxes_by_noise.items():
+        for rel in EXPECTED_FILES:
+            if rel not in data_files():  # CRM, reference and truth files are the same at every level
+                assert (root / rel).read_bytes() == (default / rel).read_bytes(), (level, rel)
+        for rel in data_files():
+            header, rows = read(root / rel)
+            _, base_rows = read(default / rel)
+            assert len(rows) == len(base_rows), (level, rel)
+            for row, base in zip(rows, base_rows):
+                assert {c: row[c] for c in header if c not in IDENTITY_COLUMNS} == {
+                    c: base[c] for c in header if c not in IDENTITY_COLUMNS}, (level, rel)
+
+
+def test_higher_noise_gives_more_varied_duplicates(inboxes_by_noise):
+    varied, swapped = {}, {}
+    for level, root in inboxes_by_noise.items():
+        rows = identity_rows(root)
+        # a name or an email that does not agree with the person's own, even after trimming and lower-casing
+        varied[level] = sum(
+            fold(r["first_name"]) != fold(p["first_name"]) or fold(r["last_name"]) != fold(p["last_name"])
+            or fold(r["email"]) not in ("", p["email"]) for r, p in rows) / len(rows)
+        swapped[level] = sum((fold(r["first_name"]), fold(r["last_name"]))
+                             == (fold(p["last_name"]), fold(p["first_name"])) for r, p in rows)
+    # measured on seed 11, 600 people: low 0.008, default 0.042, high 0.325, extreme 0.666
+    assert varied["low"] < varied["default"] < varied["high"] < varied["extreme"], varied
+    assert varied["default"] < 0.1 and varied["high"] > 0.2 and varied["extreme"] > 0.5, varied
+    assert swapped["low"] == swapped["default"] == 0 < swapped["high"] < swapped["extreme"], swapped
+
+
+@pytest.mark.parametrize("level", list(NOISE_LEVELS))
+def test_noisy_records_stay_usable_and_never_take_another_persons_identity(inboxes_by_noise, level):
+    rows = identity_rows(inboxes_by_noise[level])
+    people = read(inboxes_by_noise[level] / "truth/people.csv")[1]
+    email_owner = {p["email"]: p["person_id"] for p in people}
+    phonenumbers = pytest.importorskip("phonenumbers")
+    for row, person in rows:
+        assert row["first_name"].strip() and row["last_name"].strip()  # usable records stay usable
+        email = fold(row["email"])
+        assert email_owner.get(email, person["person_id"]) == person["person_id"], (level, email)
+        if row.get("call_id"):  # a telemarketer dialled a number
+            assert row["phone"].strip()
+        if row["phone"] and len(row["country"]) == 2:  # phones vary in format, never in number
+            number = phonenumbers.parse(row["phone"], row["country"].upper())
+            assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == person["phone"]
+        if NOISE_LEVELS[level].guarded:  # an exact email or a phone is always left to match on
+            assert email == person["email"] or row["phone"].strip(), (level, row)
+
+
+def test_a_persons_other_address_is_always_the_same(inboxes_by_noise):
+    other_address: dict[str, set[str]] = {}
+    for row, person in identity_rows(inboxes_by_noise["extreme"]):
+        email = fold(row["email"])
+        if email and email.split("@")[1] != person["email"].split("@")[1]:
+            other_address.setdefault(person["person_id"], set()).add(email)
+    assert len(other_address) > 20  # personal instead of work mail, or the reverse...
+    # ...is one address per person, so two records carrying it agree (a typo of it may add a second)
+    assert sum(len(v) == 1 for v in other_address.values()) / len(other_address) > 0.8
+
+
+def test_sample_data_command_takes_a_noise_level(tmp_path, capsys):
+    assert main(["sample-data", str(tmp_path / "high"), "--people", "50", "--noise", "high"]) == 0
+    assert "noise high" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["sample-data", str(tmp_path / "x"), "--noise", "loud"])
+    with pytest.raises(ValueError, match="noise must be one of"):
+        generate_sample_inbox(tmp_path / "y", people=50, noise="loud")
