@@ -17,7 +17,6 @@ def lead_qualification(context: AssetExecutionContext, settings: LeadflowSetting
     territory and owner. Every status change, with the rule that caused it, goes to staging.status_changes.
     Leads whose published row would not change are left out, so a re-run changes nothing."""
     rules = settings.rules()
-    now = context.run.run_id  # noqa: F841  (run id recorded at publish)
     with settings.warehouse().connect() as wh:
         profiles = wh.read_table("staging.lead_profiles").join(
             wh.read_table("staging.lead_accounts"), on="lead_id", how="left"

@@ -13,24 +13,62 @@ import pandas as pd
 import polars as pl
 import recordlinkage as rl
 
-from dedupe.comparisons import MISSING, BestOfColumns, FastSimilarity, SwappedNames
+from dedupe.comparisons import MISSING, BestOfColumns, FastSimilarity, SwappedNames, Vocabulary
 from dedupe.model import (
     FittedModel, configured_model, estimate_by_sessions, estimate_u, levels, match_weights, probability,
 )
+from dedupe.guards import capped_at_review, swap_explains_names
 from dedupe.settings import MatchSettings
 
 
-def _blocking_frame(records: pl.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
-    """Key columns with nulls replaced by a per-row sentinel, so a missing key never pairs two records."""
-    sentinel = pl.format("\u0000missing-{}", pl.int_range(pl.len()))
-    return records.select(
-        pl.coalesce(pl.col(k).cast(pl.Utf8).replace("", None), sentinel).alias(k) for k in keys
-    ).to_pandas()
+# record positions travel as uint32; a pair is packed into one uint64 (higher position << 32 | lower)
+_SHIFT = np.uint64(32)
+_LOW = np.uint64(0xFFFFFFFF)
+# pairs compared per recordlinkage `Compare.compute` call (bounds the gathered code frames)
+COMPARE_CHUNK = 4_000_000
 
 
-def _keep(pairs: pd.MultiIndex, is_batch: np.ndarray, link_only: bool) -> pd.MultiIndex:
-    left, right = is_batch[pairs.get_level_values(0)], is_batch[pairs.get_level_values(1)]
-    return pairs[(left != right) if link_only else (left | right)]
+def pair_index(left: np.ndarray, right: np.ndarray, n_records: int) -> pd.MultiIndex:
+    """Record pairs as recordlinkage expects them: a MultiIndex of positions. Built from codes over a
+    RangeIndex, so nothing is hashed or factorised (what makes `MultiIndex.from_arrays` slow at scale)."""
+    positions = pd.RangeIndex(max(n_records, 1))
+    return pd.MultiIndex(levels=[positions, positions], codes=[np.asarray(left), np.asarray(right)],
+                         verify_integrity=False)
+
+
+def _packed(pairs: pd.MultiIndex) -> np.ndarray:
+    left = pairs.get_level_values(0).to_numpy().astype(np.uint64)
+    return (left << _SHIFT) | pairs.get_level_values(1).to_numpy().astype(np.uint64)
+
+
+def _unpacked(packed: np.ndarray, n_records: int) -> pd.MultiIndex:
+    return pair_index((packed >> _SHIFT).astype(np.int64), (packed & _LOW).astype(np.int64), n_records)
+
+
+def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool) -> np.ndarray:
+    """Packed pairs that agree exactly on every key (a missing or empty key never pairs), with a batch
+    record on at least one side (on exactly one with `link_only`), higher position first.
+
+    An exact-key blocking pass is a hash join of the batch records against the records they may pair with,
+    on the block id of their key values; only positions travel through the join."""
+    keyed = records.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), (pl.col("kind") == "batch").alias("_batch"),
+        *(pl.col(k).cast(pl.Utf8).replace("", None).alias(k) for k in keys),
+    ).drop_nulls(list(keys))
+    if keyed.is_empty():
+        return np.zeros(0, dtype=np.uint64)
+    keyed = keyed.with_columns(pl.struct(list(keys)).rank("dense").cast(pl.UInt32).alias("_block")).filter(
+        pl.len().over("_block") > 1).select("_i", "_batch", "_block")
+    left = keyed.filter(pl.col("_batch")).lazy()
+    right = keyed.filter(~pl.col("_batch")) if link_only else keyed
+    i, j = pl.col("_i").cast(pl.UInt64), pl.col("_i_r").cast(pl.UInt64)
+    joined = left.join(right.lazy(), on="_block", suffix="_r")
+    if not link_only:  # a pair of two batch records is met from both sides: keep it once
+        joined = joined.filter((pl.col("_i") != pl.col("_i_r")) & (~pl.col("_batch_r") | (pl.col("_i") > pl.col("_i_r"))))
+    packed = joined.select(
+        (pl.max_horizontal(i, j) * (1 << 32) + pl.min_horizontal(i, j)).alias("pair")
+    ).collect()["pair"]
+    return packed.sort().to_numpy()
 
 
 def candidate_pairs(records: pl.DataFrame, settings: MatchSettings,
@@ -45,20 +83,16 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings,
 
 def candidate_pairs_by_rule(records: pl.DataFrame, settings: MatchSettings,
                             link_only: bool = False) -> tuple[pd.MultiIndex, dict[str, pd.MultiIndex]]:
-    """The union of the blocking passes and each pass's own pairs (for training sessions)."""
-    is_batch = (records["kind"] == "batch").to_numpy()
-    per_pass: dict[str, pd.MultiIndex] = {}
-    union = pd.MultiIndex.from_arrays([np.array([], dtype=np.int64), np.array([], dtype=np.int64)])
-    for rule in settings.blocking:
-        indexer = rl.Index()
-        indexer.block(left_on=list(rule.keys))
-        pairs = indexer.index(_blocking_frame(records, rule.keys))
-        if len(pairs):
-            pairs = _keep(pairs, is_batch, link_only)
-        per_pass[rule.name] = pairs
-        if len(pairs):
-            union = pairs if not len(union) else union.union(pairs)
-    return union, per_pass
+    """The union of the blocking passes and each pass's own pairs (for training sessions).
+
+    Pairs are positions into `records`, higher position first (as recordlinkage's own index gives them),
+    the union sorted. Each pass is a polars hash join (`_rule_pairs`) instead of recordlinkage's `Block`,
+    whose pandas merges and MultiIndex unions need minutes and gigabytes at tens of millions of pairs."""
+    per_pass = {rule.name: _rule_pairs(records, rule.keys, link_only) for rule in settings.blocking}
+    union = pl.Series("pair", np.concatenate([np.zeros(0, dtype=np.uint64), *per_pass.values()]),
+                      dtype=pl.UInt64).unique().sort().to_numpy()
+    n = records.height
+    return _unpacked(union, n), {name: _unpacked(packed, n) for name, packed in per_pass.items()}
 
 
 def random_pairs(records: pl.DataFrame, n: int, seed: int, link_only: bool = False) -> pd.MultiIndex:
@@ -76,26 +110,46 @@ def random_pairs(records: pl.DataFrame, n: int, seed: int, link_only: bool = Fal
         left, right = rng.integers(0, records.height, n), rng.integers(0, records.height, n)
         keep = left != right
         left, right = left[keep], right[keep]
-    return pd.MultiIndex.from_arrays([left, right])
+    return pair_index(left, right, records.height)
+
+
+def _encoded(records: pl.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, dict[str, Vocabulary]]:
+    """Each column as int32 codes into its vocabulary of distinct non-empty values (-1 where empty)."""
+    frame, vocabularies = {}, {}
+    for column in columns:
+        values = records[column].cast(pl.Utf8).replace("", None)
+        distinct = values.drop_nulls().unique().sort()
+        vocabularies[column] = Vocabulary(distinct.to_numpy().astype(object))
+        frame[column] = (values.rank("dense").cast(pl.Int32) - 1).fill_null(-1).to_numpy()
+    return pd.DataFrame(frame), vocabularies
 
 
 def compare_pairs(records: pl.DataFrame, pairs: pd.MultiIndex, settings: MatchSettings) -> dict[str, np.ndarray]:
-    """Similarity in [0, 1] per comparison for each pair (-1 where either side is missing)."""
-    columns = sorted({c for comp in settings.comparisons for c in (comp.columns or (comp.column,))})
-    frame = records.select(pl.col(c).cast(pl.Utf8) for c in columns).to_pandas()
+    """Similarity in [0, 1] per comparison for each pair (-1 where either side is missing).
+
+    recordlinkage's `Compare` runs the features over chunks of pairs on integer codes of the values, so it
+    gathers numbers, not Python strings, and each distinct value is one string for rapidfuzz."""
     if len(pairs) == 0:
         return {c.field: np.zeros(0) for c in settings.comparisons}
+    columns = sorted({c for comp in settings.comparisons for c in (comp.columns or (comp.column,))})
+    frame, vocabularies = _encoded(records, columns)
     compare = rl.Compare()
     for comparison in settings.comparisons:
         if comparison.method == "swapped_names":
-            compare.add(SwappedNames(*comparison.columns, label=comparison.field))
+            compare.add(SwappedNames(*comparison.columns, label=comparison.field,
+                                     vocabularies=tuple(vocabularies[c] for c in comparison.columns)))
         elif comparison.method == "max_jarowinkler":
-            compare.add(BestOfColumns(comparison.columns, label=comparison.field))
+            compare.add(BestOfColumns(comparison.columns, label=comparison.field,
+                                      vocabularies=tuple(vocabularies[c] for c in comparison.columns)))
         else:
             compare.add(FastSimilarity(comparison.column, comparison.column, comparison.method,
-                                       label=comparison.field))
-    features = compare.compute(pairs, frame)
-    return {c.field: features[c.field].to_numpy(dtype=np.float64) for c in settings.comparisons}
+                                       label=comparison.field, vocabulary=vocabularies[comparison.column]))
+    out = {c.field: np.empty(len(pairs), dtype=np.float64) for c in settings.comparisons}
+    for start in range(0, len(pairs), COMPARE_CHUNK):
+        features = compare.compute(pairs[start:start + COMPARE_CHUNK], frame)
+        for field, values in out.items():
+            values[start:start + len(features)] = features[field].to_numpy(dtype=np.float64)
+    return out
 
 
 def fit_model(records: pl.DataFrame, union: pd.MultiIndex, per_rule: dict[str, pd.MultiIndex],
@@ -106,12 +160,14 @@ def fit_model(records: pl.DataFrame, union: pd.MultiIndex, per_rule: dict[str, p
         return configured_model(settings)
     sample = random_pairs(records, settings.random_pairs, settings.seed, link_only)
     u = estimate_u(levels(compare_pairs(records, sample, settings), settings), settings)
+    union_packed = _packed(union)
+    union_sorted = bool(np.all(union_packed[1:] >= union_packed[:-1]))
     sessions = []
     for rule in settings.blocking:
         pairs = per_rule.get(rule.name)
         if pairs is None or not len(pairs):
             continue
-        rows = union.get_indexer(pairs)
+        rows = np.searchsorted(union_packed, _packed(pairs)) if union_sorted else union.get_indexer(pairs)
         active = [not set(c.columns or (c.column,)) & set(rule.keys) for c in settings.comparisons]
         sessions.append((candidate_levels[rows], active))
     fitted = estimate_by_sessions(sessions, candidate_levels, u, settings)
@@ -146,7 +202,7 @@ def score_pairs(features: dict[str, np.ndarray], settings: MatchSettings, model:
     """Per-field similarities and weights, total match weight, match probability and decision per pair."""
     model = model or configured_model(settings)
     level_matrix = levels(features, settings)
-    weights, total = match_weights(level_matrix, model, tf_u)
+    weights, total = swap_explains_names(level_matrix, *match_weights(level_matrix, model, tf_u), settings)
     n = len(total)
     out: dict[str, np.ndarray] = {
         "left": (pairs.get_level_values(0).to_numpy() if pairs is not None and n else np.zeros(n)).astype(np.int64),
@@ -157,13 +213,16 @@ def score_pairs(features: dict[str, np.ndarray], settings: MatchSettings, model:
         out[f"{comparison.field}_weight"] = weights[:, k]
     out["total_score"] = total
     out["match_probability"] = probability(total)
-    scored = pl.DataFrame(out)
+    scored = pl.DataFrame(out).with_columns(pl.Series("_capped", capped_at_review(level_matrix, settings)))
     return scored.with_columns(
-        pl.when(pl.col("match_probability") >= settings.match_threshold).then(pl.lit("match"))
+        pl.when((pl.col("match_probability") >= settings.match_threshold) & ~pl.col("_capped")).then(pl.lit("match"))
         .when(pl.col("match_probability") >= settings.review_threshold).then(pl.lit("review"))
         .otherwise(pl.lit("non_match")).alias("decision"),
-        _reason_expr(settings).alias("reason"),
-    )
+        pl.when(pl.col("_capped") & (pl.col("match_probability") >= settings.match_threshold))
+        .then(pl.concat_str(pl.lit("kept apart: different first names without a shared email; "),
+                            _reason_expr(settings)))
+        .otherwise(_reason_expr(settings)).alias("reason"),
+    ).drop("_capped")
 
 
 def _reason_expr(settings: MatchSettings) -> pl.Expr:
@@ -176,5 +235,5 @@ def _reason_expr(settings: MatchSettings) -> pl.Expr:
     return pl.concat_str(parts, separator=" ", ignore_nulls=True)
 
 
-__all__ = ["MISSING", "candidate_pairs", "compare_pairs", "fit_model", "random_pairs", "score_pairs",
-           "term_frequency_u"]
+__all__ = ["MISSING", "candidate_pairs", "candidate_pairs_by_rule", "compare_pairs", "fit_model", "pair_index",
+           "random_pairs", "score_pairs", "term_frequency_u"]

@@ -508,3 +508,20 @@ def normalize_people(df: pl.DataFrame) -> pl.DataFrame:
         (_non_empty(raw_email) & email.is_null()).alias("email_was_invalid"),
         (_non_empty(raw_phone) & phone.is_null()).alias("phone_was_invalid"),
     )
+
+
+def phonetic_key(value: str | None) -> str | None:
+    """Metaphone code of a name key (`smith`, `smyth` -> `SM0`), for blocking that forgives spelling."""
+    import jellyfish
+
+    return jellyfish.metaphone(value) or None if value else None
+
+
+PHONETIC_COLUMNS = {"first_name_phonetic": "first_name_canonical", "last_name_phonetic": "last_name_key"}
+
+
+def with_phonetic_keys(records: pl.DataFrame) -> pl.DataFrame:
+    """Add first_name_phonetic and last_name_phonetic (from the canonical first name and the last name key)."""
+    return records.with_columns(
+        _map_distinct(records[source], phonetic_key).alias(target) for target, source in PHONETIC_COLUMNS.items()
+    )

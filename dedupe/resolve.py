@@ -9,6 +9,7 @@ import polars as pl
 from dedupe.cluster import cluster_records
 from dedupe.linkage import candidate_pairs_by_rule, compare_pairs, fit_model, score_pairs, term_frequency_u
 from dedupe.model import FittedModel, levels
+from dedupe.normalize import with_phonetic_keys
 from dedupe.settings import MatchSettings
 
 MATCH_COLUMNS = ("first_name_canonical", "last_name_key", "email", "phone", "company_key", "domain")
@@ -39,6 +40,7 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     records = pl.concat([batch.select(*ENTITY_COLUMNS, "original_lead_id"),
                          known.select(ENTITY_COLUMNS).with_columns(pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))],
                         how="vertical_relaxed")
+    records = with_phonetic_keys(records)
     pairs, per_rule = candidate_pairs_by_rule(records, settings)
     per_pass = {name: len(p) for name, p in per_rule.items()}
     features = compare_pairs(records, pairs, settings)

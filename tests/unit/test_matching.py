@@ -32,6 +32,10 @@ BOB = {"first_name": "Robert", "last_name": "Smith", "email": "robert.smith@acme
     ("company suffix variant", {"company": "ACME CORPORATION"}, "match"),
     ("typo in last name, same email", {"last_name": "Smiht"}, "match"),
     ("no email, same phone name company", {"email": None}, "match"),
+    ("first and last name swapped, no email", {"first_name": "Smith", "last_name": "Robert", "email": None}, "match"),
+    ("typo in email, other phone", {"email": "robert.smiht@acme.com", "phone": "415 555 9999"}, "match"),
+    ("same surname, switchboard phone and company, other first name", {"first_name": "Alice", "email": None},
+     "review"),
     ("same name, other company and domain", {"email": "robert.smith@globex.com", "phone": "212 555 0101",
                                              "company": "Globex"}, "non_match"),
     ("shared switchboard phone, different person", {"first_name": "Alice", "last_name": "Wong",
@@ -43,6 +47,8 @@ def test_pair_decisions(name, changes_r, decision):
     assert decided.height == 1, name
     assert decided["decision"][0] == decision, (name, decided.row(0, named=True))
     same_lead = resolution.assignments["lead_id"].n_unique() == 1
+    if decision == "review":
+        assert "different first names" in decided["reason"][0]
     assert same_lead == (decision == "match")
 
 
@@ -126,3 +132,10 @@ def test_agreeing_on_a_rare_surname_counts_more_than_on_a_common_one():
     weight = dict(zip(decided["left_key"], decided["last_name_weight"]))
     assert weight["new-zeb"] > weight["new-john"] + 5
     assert set(decided["decision"]) == {"match"}
+
+
+def test_sound_alike_names_meet_in_a_phonetic_block():
+    """Typos in both names and no email or phone: only the metaphone blocking passes bring the two together."""
+    resolution = _pair(BOB, {**BOB, "first_name": "Robrt", "last_name": "Smyth", "email": None, "phone": None})
+    assert resolution.decisions.height == 1
+    assert resolution.pairs_per_pass["phonetic_name"] == 1 and resolution.pairs_per_pass["name"] == 0
