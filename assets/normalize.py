@@ -1,6 +1,5 @@
 """Normalize: names, emails, phones, companies and domains of lead records and of the CRM snapshot."""
 
-import polars as pl
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from assets.ingest import raw_crm_snapshot

@@ -1,6 +1,5 @@
 """Qualify: status, score, rank and routing of each touched lead, from the rules file."""
 
-import polars as pl
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from assets.enrich import company_enrichment, lead_accounts

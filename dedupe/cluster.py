@@ -39,31 +39,57 @@ def new_lead_id(first_record_key: str) -> str:
     return "LF-" + hashlib.sha1(first_record_key.encode("utf-8")).hexdigest()[:12].upper()
 
 
+_ATTRIBUTES = {"lead_ids": "lead_id", "originals": "original_lead_id", "contact_ids": "contact_id",
+               "crm_lead_ids": "crm_lead_id", "domains": "domain", "emails": "email"}
+
+
 class _Clusters:
-    def __init__(self, records: pl.DataFrame, cannot_link: list[tuple[int, int]]):
-        self.parent = list(range(records.height))
+    """Union-find over the records an edge, a verdict or the batch touches. All records of one existing
+    lead are one node (`("lead", id)`), so a million known records cost nothing until an edge reaches
+    them; a touched lead's node carries the domains, emails and CRM links of all its records."""
+
+    def __init__(self, records: pl.DataFrame, touched_rows: set[int]):
         if "original_lead_id" not in records.columns:
             records = records.with_columns(pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))
-        self.parts = [
-            _Component(
-                nodes={i}, lead_ids={r["lead_id"]} - {None}, originals={r["original_lead_id"]} - {None},
-                contact_ids={r["contact_id"]} - {None}, crm_lead_ids={r["crm_lead_id"]} - {None},
-                domains={r["domain"]} - {None}, emails={r["email"]} - {None},
-            )
-            for i, r in enumerate(records.select("lead_id", "original_lead_id", "contact_id", "crm_lead_id", "domain",
-                                                 "email").iter_rows(named=True))
-        ]
-        for a, b in cannot_link:
-            self.parts[a].forbidden.add(b)
-            self.parts[b].forbidden.add(a)
+        self.lead_of = records["lead_id"].to_list()
+        self.parent: dict = {}
+        self.parts: dict = {}
+        rows = sorted(touched_rows)
+        picked = records.select(*_ATTRIBUTES.values()).with_row_index("_i").filter(
+            pl.col("_i").is_in(pl.Series(rows, dtype=pl.UInt32).implode()))
+        lead_ids = {self.lead_of[i] for i in rows} - {None}
+        for row in picked.filter(pl.col("lead_id").is_null()).iter_rows(named=True):
+            self._add(row["_i"], {name: {row[column]} - {None} for name, column in _ATTRIBUTES.items()})
+        if lead_ids:
+            leads = records.filter(pl.col("lead_id").is_in(pl.Series(sorted(lead_ids), dtype=pl.Utf8).implode()))
+            for row in leads.group_by("lead_id").agg(
+                *(pl.col(c).drop_nulls().unique().alias(c) for c in _ATTRIBUTES.values() if c != "lead_id")
+            ).iter_rows(named=True):
+                self._add(("lead", row["lead_id"]), {
+                    name: set(row[column]) if column != "lead_id" else {row["lead_id"]}
+                    for name, column in _ATTRIBUTES.items()})
 
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+    def _add(self, node, attributes: dict) -> None:
+        self.parent[node] = node
+        self.parts[node] = _Component(nodes={node}, **attributes)
 
-    def conflict(self, a: int, b: int, settings: MatchSettings | None) -> str | None:
+    def node(self, row: int):
+        lead_id = self.lead_of[row]
+        return ("lead", lead_id) if lead_id is not None else row
+
+    def forbid(self, a: int, b: int) -> None:
+        na, nb = self.find(self.node(a)), self.find(self.node(b))
+        self.parts[na].forbidden.add(self.node(b))
+        self.parts[nb].forbidden.add(self.node(a))
+
+    def find(self, node):
+        parent = self.parent
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def conflict(self, a, b, settings: MatchSettings | None) -> str | None:
         pa, pb = self.parts[a], self.parts[b]
         if pa.forbidden & pb.nodes or pb.forbidden & pa.nodes:
             return "a reviewer rejected this merge (cannot-link)"
@@ -81,18 +107,22 @@ class _Clusters:
             return "different company domains"
         return None
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a, b) -> None:
         if len(self.parts[a].nodes) < len(self.parts[b].nodes):
             a, b = b, a
         self.parent[b] = a
-        pa, pb = self.parts[a], self.parts[b]
-        for name in ("nodes", "forbidden", "lead_ids", "originals", "contact_ids", "crm_lead_ids", "domains", "emails"):
+        pa, pb = self.parts[a], self.parts.pop(b)
+        for name in ("nodes", "forbidden", *_ATTRIBUTES):
             getattr(pa, name).update(getattr(pb, name))
-        self.parts[b] = _Component()
 
 
 def _positions(records: pl.DataFrame, pairs: list[tuple[str, str]]) -> list[tuple[int, int]]:
-    index = {k: i for i, k in enumerate(records["record_key"].to_list())}
+    if not pairs:
+        return []
+    wanted = {k for pair in pairs for k in pair}
+    found = records.select("record_key").with_row_index("_i").filter(
+        pl.col("record_key").is_in(pl.Series(sorted(wanted), dtype=pl.Utf8).implode()))
+    index = dict(zip(found["record_key"].to_list(), found["_i"].to_list()))
     return [(index[a], index[b]) for a, b in pairs if a in index and b in index]
 
 
@@ -107,40 +137,40 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     (record_key, lead_id, is_new_lead, previous_lead_id, contact_id, crm_lead_id, match_score, match_reason);
     decisions is `scored` with refused edges turned into `review` and the refusal in the reason.
     """
-    clusters = _Clusters(records, _positions(records, list(cannot_link)))
-    first_of_lead: dict[str, int] = {}
-    for i, lead_id in enumerate(records["lead_id"].to_list()):
-        if lead_id is not None:
-            if lead_id in first_of_lead:
-                clusters.union(clusters.find(first_of_lead[lead_id]), clusters.find(i))
-            else:
-                first_of_lead[lead_id] = i
+    must = _positions(records, list(must_link))
+    cannot = _positions(records, list(cannot_link))
+    decisions = scored.with_row_index("_pair").sort(["match_probability", "_pair"], descending=[True, False])
+    edges = decisions.filter(pl.col("decision") == "match").select(
+        "_pair", "left", "right", "match_probability", "reason")
+    batch_rows = (records["kind"] == "batch").arg_true().to_list()
+    touched = set(batch_rows) | set(edges["left"].to_list()) | set(edges["right"].to_list()) | {
+        i for pair in must + cannot for i in pair}
+    clusters = _Clusters(records, touched)
+    for a, b in cannot:
+        clusters.forbid(a, b)
 
     best_score: dict[int, float] = {}
     best_reason: dict[int, str] = {}
-    for left, right in _positions(records, list(must_link)):
-        a, b = clusters.find(left), clusters.find(right)
+    for left, right in must:
+        a, b = clusters.find(clusters.node(left)), clusters.find(clusters.node(right))
         if a != b and clusters.conflict(a, b, None) is None:
             clusters.union(a, b)
-            for node in (left, right):
-                best_score[node], best_reason[node] = 1.0, "must-link by reviewer"
+            for row in (left, right):
+                best_score[row], best_reason[row] = 1.0, "must-link by reviewer"
 
-    decisions = scored.with_row_index("_pair").sort(["match_probability", "_pair"], descending=[True, False])
     refused: dict[int, str] = {}
     # a guard may cap a high-probability pair at `review`: take every `match`, not a prefix of the ranking
-    for pair, left, right, probability, reason in decisions.filter(pl.col("decision") == "match").select(
-        "_pair", "left", "right", "match_probability", "reason"
-    ).iter_rows():
-        a, b = clusters.find(left), clusters.find(right)
+    for pair, left, right, probability, reason in edges.iter_rows():
+        a, b = clusters.find(clusters.node(left)), clusters.find(clusters.node(right))
         if a != b:
             why = clusters.conflict(a, b, settings)
             if why:
                 refused[pair] = why
                 continue
             clusters.union(a, b)
-        for node in (left, right):
-            if probability > best_score.get(node, -1.0):
-                best_score[node], best_reason[node] = probability, reason
+        for row in (left, right):
+            if probability > best_score.get(row, -1.0):
+                best_score[row], best_reason[row] = probability, reason
     decisions = decisions.sort("_pair").with_columns(
         pl.Series("_refused", [refused.get(i) for i in range(decisions.height)], dtype=pl.Utf8)
     ).with_columns(
@@ -150,32 +180,31 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         .then(pl.concat_str(pl.lit("kept apart: "), pl.col("_refused"), pl.lit("; "), pl.col("reason")))
         .otherwise(pl.col("reason")).alias("reason"),
     ).drop("_pair", "_refused")
-    return _assign_ids(records, clusters, best_score, best_reason), decisions
+    return _assign_ids(records, batch_rows, clusters, best_score, best_reason), decisions
 
 
-def _assign_ids(records: pl.DataFrame, clusters: _Clusters, best_score: dict, best_reason: dict) -> pl.DataFrame:
-    kinds = records["kind"].to_list()
+def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Clusters, best_score: dict,
+                best_reason: dict) -> pl.DataFrame:
     keys = records["record_key"].to_list()
     original = (records["original_lead_id"].to_list() if "original_lead_id" in records.columns
                 else [None] * records.height)
-    members: dict[int, list[int]] = {}
-    for i in range(records.height):
-        if kinds[i] == "batch":
-            members.setdefault(clusters.find(i), []).append(i)
+    members: dict = {}
+    for i in batch_rows:
+        members.setdefault(clusters.find(clusters.node(i)), []).append(i)
     # an original lead id stays with the cluster holding most of its records (ties: its earliest record);
     # greedily, so two leads joined by a must-link leave one id to the merged cluster, the other emptied
     candidates = []
     for root, nodes in members.items():
         for lead_id, count in Counter(original[i] for i in nodes if original[i]).items():
             candidates.append((-count, min(keys[i] for i in nodes if original[i] == lead_id), lead_id, root))
-    kept: dict[int, str] = {}
+    kept: dict = {}
     kept_ids: set[str] = set()
     for _, _, lead_id, root in sorted(candidates):
         if root not in kept and lead_id not in kept_ids:
             kept[root] = lead_id
             kept_ids.add(lead_id)
     # ids a split-off part must not reuse (its first record may be the one the original id was derived from)
-    taken = {x for x in original if x} | set(records["lead_id"].drop_nulls().to_list())
+    taken = {x for x in original if x} | set(records["lead_id"].drop_nulls().unique().to_list())
     rows = []
     for root, nodes in members.items():
         part = clusters.parts[root]

@@ -14,9 +14,7 @@ import polars as pl
 import recordlinkage as rl
 
 from dedupe.comparisons import MISSING, BestOfColumns, FastSimilarity, SwappedNames, Vocabulary
-from dedupe.model import (
-    FittedModel, configured_model, estimate_by_sessions, estimate_u, levels, match_weights, probability,
-)
+from dedupe.model import FittedModel, configured_model, levels, match_weights, probability
 from dedupe.guards import capped_at_review, swap_explains_names
 from dedupe.settings import MatchSettings
 
@@ -25,7 +23,7 @@ from dedupe.settings import MatchSettings
 _SHIFT = np.uint64(32)
 _LOW = np.uint64(0xFFFFFFFF)
 # pairs compared per recordlinkage `Compare.compute` call (bounds the gathered code frames)
-COMPARE_CHUNK = 4_000_000
+COMPARE_CHUNK = 2_000_000
 
 
 def pair_index(left: np.ndarray, right: np.ndarray, n_records: int) -> pd.MultiIndex:
@@ -67,18 +65,8 @@ def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool) -
         joined = joined.filter((pl.col("_i") != pl.col("_i_r")) & (~pl.col("_batch_r") | (pl.col("_i") > pl.col("_i_r"))))
     packed = joined.select(
         (pl.max_horizontal(i, j) * (1 << 32) + pl.min_horizontal(i, j)).alias("pair")
-    ).collect()["pair"]
+    ).collect(engine="streaming")["pair"]
     return packed.sort().to_numpy()
-
-
-def candidate_pairs(records: pl.DataFrame, settings: MatchSettings,
-                    link_only: bool = False) -> tuple[pd.MultiIndex, dict[str, int]]:
-    """Union of the blocking passes over `records`, keeping pairs that involve a batch record.
-
-    Returns the pairs (positional index into `records`) and the number of pairs each pass proposed.
-    """
-    union, per_rule = candidate_pairs_by_rule(records, settings, link_only)
-    return union, {name: len(p) for name, p in per_rule.items()}
 
 
 def candidate_pairs_by_rule(records: pl.DataFrame, settings: MatchSettings,
@@ -89,10 +77,17 @@ def candidate_pairs_by_rule(records: pl.DataFrame, settings: MatchSettings,
     the union sorted. Each pass is a polars hash join (`_rule_pairs`) instead of recordlinkage's `Block`,
     whose pandas merges and MultiIndex unions need minutes and gigabytes at tens of millions of pairs."""
     per_pass = {rule.name: _rule_pairs(records, rule.keys, link_only) for rule in settings.blocking}
-    union = pl.Series("pair", np.concatenate([np.zeros(0, dtype=np.uint64), *per_pass.values()]),
-                      dtype=pl.UInt64).unique().sort().to_numpy()
+    union = _union(list(per_pass.values()))
     n = records.height
     return _unpacked(union, n), {name: _unpacked(packed, n) for name, packed in per_pass.items()}
+
+
+def _union(packed_pairs: list[np.ndarray]) -> np.ndarray:
+    """The sorted distinct pairs of several passes (the list is emptied as its arrays are consumed)."""
+    parts = [np.zeros(0, dtype=np.uint64)]
+    while packed_pairs:
+        parts.append(packed_pairs.pop())
+    return pl.Series("pair", np.concatenate(parts), dtype=pl.UInt64).unique().sort().to_numpy()
 
 
 def random_pairs(records: pl.DataFrame, n: int, seed: int, link_only: bool = False) -> pd.MultiIndex:
@@ -117,21 +112,19 @@ def _encoded(records: pl.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, d
     """Each column as int32 codes into its vocabulary of distinct non-empty values (-1 where empty)."""
     frame, vocabularies = {}, {}
     for column in columns:
-        values = records[column].cast(pl.Utf8).replace("", None)
-        distinct = values.drop_nulls().unique().sort()
-        vocabularies[column] = Vocabulary(distinct.to_numpy().astype(object))
-        frame[column] = (values.rank("dense").cast(pl.Int32) - 1).fill_null(-1).to_numpy()
+        values = records.select(pl.col(column).cast(pl.Utf8).replace("", None).alias("v"))
+        distinct = values.drop_nulls().unique().with_row_index("code")
+        vocabularies[column] = Vocabulary(distinct["v"].to_numpy().astype(object))
+        frame[column] = values.join(distinct, on="v", how="left", maintain_order="left")["code"] \
+            .cast(pl.Int32).fill_null(-1).to_numpy()
     return pd.DataFrame(frame), vocabularies
 
 
-def compare_pairs(records: pl.DataFrame, pairs: pd.MultiIndex, settings: MatchSettings) -> dict[str, np.ndarray]:
-    """Similarity in [0, 1] per comparison for each pair (-1 where either side is missing).
-
-    recordlinkage's `Compare` runs the features over chunks of pairs on integer codes of the values, so it
-    gathers numbers, not Python strings, and each distinct value is one string for rapidfuzz."""
-    if len(pairs) == 0:
-        return {c.field: np.zeros(0) for c in settings.comparisons}
-    columns = sorted({c for comp in settings.comparisons for c in (comp.columns or (comp.column,))})
+def _coded_compare(records: pl.DataFrame, settings: MatchSettings,
+                   extra_columns: tuple[str, ...] = ()) -> tuple[pd.DataFrame, rl.Compare]:
+    """The records as codes and a recordlinkage `Compare` with one feature per configured comparison."""
+    columns = sorted({c for comp in settings.comparisons for c in (comp.columns or (comp.column,))}
+                     | set(extra_columns))
     frame, vocabularies = _encoded(records, columns)
     compare = rl.Compare()
     for comparison in settings.comparisons:
@@ -144,56 +137,52 @@ def compare_pairs(records: pl.DataFrame, pairs: pd.MultiIndex, settings: MatchSe
         else:
             compare.add(FastSimilarity(comparison.column, comparison.column, comparison.method,
                                        label=comparison.field, vocabulary=vocabularies[comparison.column]))
-    out = {c.field: np.empty(len(pairs), dtype=np.float64) for c in settings.comparisons}
-    for start in range(0, len(pairs), COMPARE_CHUNK):
-        features = compare.compute(pairs[start:start + COMPARE_CHUNK], frame)
-        for field, values in out.items():
-            values[start:start + len(features)] = features[field].to_numpy(dtype=np.float64)
+    return frame, compare
+
+
+def compute_features(compare: rl.Compare, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray,
+                     gathered: dict | None = None) -> dict[str, np.ndarray]:
+    """Run the features of a recordlinkage `Compare` on the pairs (left[i], right[i]) of `frame`'s rows.
+
+    The same features and the same `BaseCompareFeature._compute` entry as `Compare.compute`, without its
+    orchestration: `Compare.compute` gathers each side with a pandas `.loc` on the pair MultiIndex and
+    builds a result frame indexed by it, which at tens of millions of pairs costs more than the
+    comparisons. Here each side is a numpy gather of integer codes, once per column (`gathered` keeps
+    them for the caller: column -> (left codes, right codes))."""
+    gathered = {} if gathered is None else gathered
+
+    def side(name: str, which: int) -> pd.Series:
+        if name not in gathered:
+            codes = frame[name].to_numpy()
+            gathered[name] = (codes[left], codes[right])
+        return pd.Series(gathered[name][which], copy=False)
+
+    out = {}
+    for feature in compare.features:
+        names_l = [feature.labels_left] if isinstance(feature.labels_left, str) else list(feature.labels_left)
+        names_r = [feature.labels_right] if isinstance(feature.labels_right, str) else list(feature.labels_right)
+        lefts = tuple(side(n, 0) for n in names_l)
+        rights = tuple(side(n, 1) for n in names_r)
+        out[feature.label] = np.asarray(feature._compute(lefts, rights), dtype=np.float64)
     return out
 
 
-def fit_model(records: pl.DataFrame, union: pd.MultiIndex, per_rule: dict[str, pd.MultiIndex],
-              candidate_levels: np.ndarray, settings: MatchSettings, link_only: bool = False) -> FittedModel:
-    """u from random pairs, m by EM sessions per blocking rule, then the match share; the configured m/u
-    when estimation is off or there are too few candidate pairs to learn from."""
-    if not settings.estimate or len(candidate_levels) < settings.min_candidate_pairs:
-        return configured_model(settings)
-    sample = random_pairs(records, settings.random_pairs, settings.seed, link_only)
-    u = estimate_u(levels(compare_pairs(records, sample, settings), settings), settings)
-    union_packed = _packed(union)
-    union_sorted = bool(np.all(union_packed[1:] >= union_packed[:-1]))
-    sessions = []
-    for rule in settings.blocking:
-        pairs = per_rule.get(rule.name)
-        if pairs is None or not len(pairs):
-            continue
-        rows = np.searchsorted(union_packed, _packed(pairs)) if union_sorted else union.get_indexer(pairs)
-        active = [not set(c.columns or (c.column,)) & set(rule.keys) for c in settings.comparisons]
-        sessions.append((candidate_levels[rows], active))
-    fitted = estimate_by_sessions(sessions, candidate_levels, u, settings)
-    # The share of matches among candidate pairs is far above the chance that two records match at all;
-    # scoring with it would let any two records that share a block merge on weak evidence. Like Splink,
-    # score with the probability that two random comparable records match.
-    batch = int((records["kind"] == "batch").sum())
-    known = records.height - batch
-    comparable = batch * known if link_only else batch * (batch - 1) // 2 + batch * known
-    expected_matches = fitted.lam * len(candidate_levels)
-    prior = min(max(expected_matches / max(comparable, 1), 1e-9), 0.5)
-    return FittedModel(fitted.m, fitted.u, prior, True, fitted.em_iterations)
+def compare_pairs(records: pl.DataFrame, pairs: pd.MultiIndex, settings: MatchSettings,
+                  coded: tuple[pd.DataFrame, rl.Compare] | None = None) -> dict[str, np.ndarray]:
+    """Similarity in [0, 1] per comparison for each pair (-1 where either side is missing).
 
-
-def term_frequency_u(records: pl.DataFrame, pairs: pd.MultiIndex, settings: MatchSettings) -> dict[int, np.ndarray]:
-    """Per pair, the frequency of the left record's value for each comparison with term_frequency on."""
-    out = {}
-    left = pairs.get_level_values(0).to_numpy() if len(pairs) else np.zeros(0, dtype=np.int64)
-    for k, comparison in enumerate(settings.comparisons):
-        if not comparison.term_frequency:
-            continue
-        values = records[comparison.column].cast(pl.Utf8)
-        freq = values.to_frame("v").with_columns(
-            (pl.len().over("v") / values.drop_nulls().len()).alias("tf")
-        )["tf"].fill_null(1.0).to_numpy()
-        out[k] = freq[left]
+    The features run on integer codes of the values (`compute_features`), so the pairs gather numbers, not
+    Python strings, and each distinct value is one string for the string metric. `coded` reuses an
+    encoding made by `_coded_compare`."""
+    if len(pairs) == 0:
+        return {c.field: np.zeros(0) for c in settings.comparisons}
+    frame, compare = coded or _coded_compare(records, settings)
+    left, right = pairs.get_level_values(0).to_numpy(), pairs.get_level_values(1).to_numpy()
+    out = {c.field: np.empty(len(pairs), dtype=np.float64) for c in settings.comparisons}
+    for start in range(0, len(pairs), COMPARE_CHUNK):
+        stop = min(start + COMPARE_CHUNK, len(pairs))
+        for field, values in compute_features(compare, frame, left[start:stop], right[start:stop]).items():
+            out[field][start:stop] = values
     return out
 
 
@@ -235,5 +224,4 @@ def _reason_expr(settings: MatchSettings) -> pl.Expr:
     return pl.concat_str(parts, separator=" ", ignore_nulls=True)
 
 
-__all__ = ["MISSING", "candidate_pairs", "candidate_pairs_by_rule", "compare_pairs", "fit_model", "pair_index",
-           "random_pairs", "score_pairs", "term_frequency_u"]
+__all__ = ["MISSING", "candidate_pairs_by_rule", "compare_pairs", "pair_index", "random_pairs", "score_pairs"]

@@ -99,16 +99,19 @@ def level_patterns(level_matrix: np.ndarray, settings: MatchSettings) -> tuple[n
     return patterns, counts[present].astype(np.float64)
 
 
-def estimate_m(candidate_levels: np.ndarray, u: tuple[np.ndarray, ...], settings: MatchSettings,
+def estimate_m(candidate_levels: np.ndarray | tuple[np.ndarray, np.ndarray], u: tuple[np.ndarray, ...],
+               settings: MatchSettings,
                max_iterations: int = 50, tolerance: float = 1e-5, active: list[bool] | None = None,
                m_start: list[np.ndarray] | None = None, update_m: bool = True) -> FittedModel:
-    """EM for m and the match share among candidate pairs, with u fixed.
+    """EM for m and the match share among candidate pairs, with u fixed. `candidate_levels` is a level
+    matrix or already its (distinct patterns, counts).
 
     `active` leaves comparisons out of the likelihood (those a training session blocked on: within that
     session they agree by construction and say nothing); with `update_m=False` only the share moves.
     """
     active = active if active is not None else [True] * len(settings.comparisons)
-    patterns, counts = level_patterns(candidate_levels, settings)
+    patterns, counts = (candidate_levels if isinstance(candidate_levels, tuple)
+                        else level_patterns(candidate_levels, settings))
     m = [np.array(x, dtype=np.float64) for x in (m_start or [[lv.m for lv in c.levels] for c in settings.comparisons])]
     lam = 0.1
     log_u = np.zeros(len(patterns))
@@ -156,7 +159,8 @@ def estimate_by_sessions(sessions: list[tuple[np.ndarray, list[bool]]], all_leve
     seen = [0] * len(settings.comparisons)
     iterations = 0
     for session_levels, active in sessions:
-        if len(session_levels) < 2 or not any(active):
+        size = session_levels[1].sum() if isinstance(session_levels, tuple) else len(session_levels)
+        if size < 2 or not any(active):
             continue
         fitted = estimate_m(session_levels, u, settings, active=active)
         iterations += fitted.em_iterations

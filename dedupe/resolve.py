@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from dedupe.cluster import cluster_records
-from dedupe.linkage import candidate_pairs_by_rule, compare_pairs, fit_model, score_pairs, term_frequency_u
-from dedupe.model import FittedModel, levels
+from dedupe.model import FittedModel
 from dedupe.normalize import with_phonetic_keys
+from dedupe.scoring import explained_pairs, score_candidates
 from dedupe.settings import MatchSettings
 
 MATCH_COLUMNS = ("first_name_canonical", "last_name_key", "email", "phone", "company_key", "domain")
@@ -18,12 +19,15 @@ ENTITY_COLUMNS = ("record_key", "kind", "lead_id", "contact_id", "crm_lead_id", 
 
 @dataclass(frozen=True)
 class Resolution:
-    """Who each batch record is, and the evidence: every compared pair with its decision."""
+    """Who each batch record is, and the evidence: the compared pairs with their decisions (every pair, or
+    past `settings.explain_every_pair_up_to` candidate pairs only those decided match or review), and
+    how many pairs each decision got."""
 
     assignments: pl.DataFrame
     decisions: pl.DataFrame
     pairs_per_pass: dict[str, int]
     model: FittedModel
+    pairs_by_decision: dict[str, int]
 
 
 def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
@@ -41,12 +45,10 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
                          known.select(ENTITY_COLUMNS).with_columns(pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))],
                         how="vertical_relaxed")
     records = with_phonetic_keys(records)
-    pairs, per_rule = candidate_pairs_by_rule(records, settings)
-    per_pass = {name: len(p) for name, p in per_rule.items()}
-    features = compare_pairs(records, pairs, settings)
-    model = fit_model(records, pairs, per_rule, levels(features, settings), settings)
-    tf_u = term_frequency_u(records, pairs, settings) if settings.use_term_frequencies(records.height) else None
-    scored = score_pairs(features, settings, model, tf_u, pairs)
+    candidates = score_candidates(records, settings)
+    keep = (np.arange(len(candidates)) if len(candidates) <= settings.explain_every_pair_up_to
+            else np.flatnonzero(candidates.decision > 0))
+    scored = explained_pairs(records, candidates, settings, keep)
     assignments, decisions = cluster_records(records, scored, settings, must_link, cannot_link)
     keys = records.select(pl.int_range(pl.len()).alias("_i"), "record_key", "kind")
     decisions = (
@@ -62,7 +64,7 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
         pl.when(swap).then(pl.col("right_kind")).otherwise(pl.col("left_kind")).alias("left_kind"),
         pl.when(swap).then(pl.col("left_kind")).otherwise(pl.col("right_kind")).alias("right_kind"),
     )
-    return Resolution(assignments, decisions, per_pass, model)
+    return Resolution(assignments, decisions, candidates.pairs_per_pass, candidates.model, candidates.counts())
 
 
 def reassignments(assignments: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -70,6 +70,7 @@ class MatchSettings:
     estimate: bool = True
     different_first_names_need_email: bool = False
     term_frequency_min_records: int = 1_000
+    explain_every_pair_up_to: int = 1_000_000
     random_pairs: int = 200_000
     min_candidate_pairs: int = 2_000
     seed: int = 42
@@ -125,6 +126,7 @@ def load_match_settings(path: str | Path | None = None) -> MatchSettings:
             random_pairs=int(estimation.get("random_pairs", 200_000)),
             min_candidate_pairs=int(estimation.get("min_candidate_pairs", 2_000)),
             term_frequency_min_records=int(estimation.get("term_frequency_min_records", 1_000)),
+            explain_every_pair_up_to=int((raw.get("explanations") or {}).get("every_pair_up_to", 1_000_000)),
             seed=int(estimation.get("seed", 42)),
         )
     except (KeyError, TypeError) as exc:

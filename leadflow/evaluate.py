@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from dedupe.linkage import candidate_pairs_by_rule, compare_pairs, fit_model, score_pairs, term_frequency_u
-from dedupe.model import levels
+from dedupe.scoring import score_candidates
 from dedupe.settings import MatchSettings, load_match_settings
 
 DATASETS = ("febrl3", "febrl4", "generated")
@@ -43,17 +42,13 @@ def _metrics(predicted: set, truth: set, candidates: set, started: float, n_reco
 
 def evaluate_pairs(records: pl.DataFrame, truth: set, settings: MatchSettings, link_only: bool,
                    started: float) -> dict:
-    """Block, compare, fit (unsupervised), score; count pairwise precision/recall against `truth`."""
-    union, per_rule = candidate_pairs_by_rule(records, settings, link_only)
-    features = compare_pairs(records, union, settings)
-    level_matrix = levels(features, settings)
-    model = fit_model(records, union, per_rule, level_matrix, settings, link_only)
-    scored = score_pairs(features, settings, model, term_frequency_u(records, union, settings), union)
-    matched = scored.filter(pl.col("decision") == "match")
-    predicted = _pair_set(matched["left"].to_numpy(), matched["right"].to_numpy())
-    candidates = _pair_set(union.get_level_values(0).to_numpy(), union.get_level_values(1).to_numpy())
-    return _metrics(predicted, truth, candidates, started, records.height,
-                    {"model_estimated": model.estimated, "em_iterations": model.em_iterations})
+    """Block, compare, fit (unsupervised), decide; count pairwise precision/recall against `truth`."""
+    candidates = score_candidates(records, settings, link_only)
+    matched = candidates.decision == 2
+    predicted = _pair_set(candidates.left[matched].astype(np.int64), candidates.right[matched].astype(np.int64))
+    union = _pair_set(candidates.left.astype(np.int64), candidates.right.astype(np.int64))
+    return _metrics(predicted, truth, union, started, records.height,
+                    {"model_estimated": candidates.model.estimated, "em_iterations": candidates.model.em_iterations})
 
 
 def _febrl(name: str, settings: MatchSettings) -> dict:
@@ -78,7 +73,7 @@ def _febrl(name: str, settings: MatchSettings) -> dict:
 
 def _generated(people: int, seed: int, noise: str) -> dict:
     from dedupe.resolve import ENTITY_COLUMNS, resolve_people
-    from leadflow.inbox import LEAD_SOURCES, discover_lead_files, read_records
+    from leadflow.inbox import discover_lead_files, read_records
     from leadflow.records import normalize_lead_records
     from leadflow.sample_data import generate_sample_inbox
     from schemas.lead_records import clean_lead_records

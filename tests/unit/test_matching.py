@@ -138,4 +138,4 @@ def test_sound_alike_names_meet_in_a_phonetic_block():
     """Typos in both names and no email or phone: only the metaphone blocking passes bring the two together."""
     resolution = _pair(BOB, {**BOB, "first_name": "Robrt", "last_name": "Smyth", "email": None, "phone": None})
     assert resolution.decisions.height == 1
-    assert resolution.pairs_per_pass["phonetic_name"] == 1 and resolution.pairs_per_pass["name"] == 0
+    assert resolution.pairs_per_pass["phonetic_last_name_company"] == 1 and resolution.pairs_per_pass["name"] == 0

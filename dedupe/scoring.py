@@ -1,0 +1,202 @@
+"""The matcher at scale: block, compare, learn without labels and decide, in a few bytes per candidate pair.
+
+Every candidate pair is reduced, chunk by chunk, to its *level pattern* (one integer: the level of each
+comparison read as a mixed-radix number) and one bit per blocking pass it agrees on. Everything the
+Fellegi-Sunter model needs is then a function of the pattern: EM runs on pattern counts (per training
+session: the pairs agreeing on that pass's keys), and the match weight, probability and decision are
+looked up per pattern, with the term-frequency adjustment added per pair for the comparisons that use
+it. Per-field similarities, weights and reasons (the explanation) are computed afterwards for the pairs
+worth explaining only (`explained_pairs`), with the same model, so they agree with the decision.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from dedupe.guards import capped_at_review, swap_explains_names
+from dedupe.linkage import (
+    COMPARE_CHUNK, _coded_compare, _rule_pairs, _union, compare_pairs, compute_features, pair_index, random_pairs,
+    score_pairs,
+)
+from dedupe.model import (
+    MISSING_LEVEL, FittedModel, configured_model, estimate_by_sessions, estimate_u, levels, match_weights,
+    probability,
+)
+from dedupe.settings import MatchSettings
+
+_SHIFT = np.uint64(32)
+_LOW = np.uint64(0xFFFFFFFF)
+DECISIONS = ("non_match", "review", "match")
+
+
+def _radices(settings: MatchSettings) -> list[int]:
+    return [len(c.levels) + 1 for c in settings.comparisons]
+
+
+def pattern_codes(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """One int32 per row of a level matrix (missing levels included)."""
+    code = np.zeros(len(level_matrix), dtype=np.int32)
+    for k, radix in enumerate(_radices(settings)):
+        code = code * radix + (level_matrix[:, k].astype(np.int32) - MISSING_LEVEL)
+    return code
+
+
+def decode_patterns(codes: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """The level matrix rows of pattern codes."""
+    radices = _radices(settings)
+    out = np.empty((len(codes), len(radices)), dtype=np.int8)
+    rest = np.asarray(codes, dtype=np.int64).copy()
+    for k in range(len(radices) - 1, -1, -1):
+        out[:, k] = rest % radices[k] + MISSING_LEVEL
+        rest //= radices[k]
+    return out
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Every candidate pair (positions into the records, higher first) with its level pattern, match
+    probability and decision (index into DECISIONS)."""
+
+    left: np.ndarray
+    right: np.ndarray
+    pattern: np.ndarray
+    probability: np.ndarray
+    decision: np.ndarray
+    pairs_per_pass: dict[str, int]
+    model: FittedModel
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    def counts(self) -> dict[str, int]:
+        return {name: int(n) for name, n in zip(DECISIONS, np.bincount(self.decision, minlength=3))}
+
+
+def _term_frequencies(records: pl.DataFrame, settings: MatchSettings) -> dict[int, np.ndarray]:
+    """Per comparison with term_frequency on, each record's value frequency among the records (1.0 when
+    empty); only with enough records to know what is common."""
+    if not settings.use_term_frequencies(records.height):
+        return {}
+    out = {}
+    for k, comparison in enumerate(settings.comparisons):
+        if comparison.term_frequency:
+            values = records[comparison.column].cast(pl.Utf8)
+            out[k] = values.to_frame("v").select(
+                (pl.len().over("v") / max(values.drop_nulls().len(), 1)).alias("tf")
+            )["tf"].fill_null(1.0).to_numpy()
+    return out
+
+
+def _pattern_tables(model: FittedModel, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pattern code: total match weight (swap rule applied), the per-comparison level rows, and whether
+    a guard caps it at review."""
+    rows = decode_patterns(np.arange(math.prod(_radices(settings)), dtype=np.int64), settings)
+    weights, total = swap_explains_names(rows, *match_weights(rows, model), settings)
+    return total, rows, capped_at_review(rows, settings)
+
+
+def decide(left: np.ndarray, pattern: np.ndarray, model: FittedModel, settings: MatchSettings,
+           tf: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Match probability and decision per pair from its pattern (and, for term-frequency comparisons at
+    their best level, the left record's value frequency)."""
+    total_of, rows, capped_of = _pattern_tables(model, settings)
+    if tf:
+        total = total_of[pattern]
+        for k, freq in tf.items():
+            exact = rows[pattern, k] == 0
+            m0, u0 = model.m[k][0], model.u[k][0]
+            total = total + exact * (np.log2(m0 / np.clip(freq[left], 1e-9, 1.0)) - np.log2(m0 / u0))
+        p = probability(total)
+    else:  # the probability is a function of the pattern alone
+        p = probability(total_of)[pattern]
+    decision = np.where(p >= settings.review_threshold, 1, 0).astype(np.int8)
+    decision[(p >= settings.match_threshold) & ~capped_of[pattern]] = 2
+    return p.astype(np.float32), decision
+
+
+def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False) -> Candidates:
+    """Block (the union of the passes, pairs with a batch record), compare, fit (u from random pairs, m by
+    EM per blocking pass, the prior from the expected matches) and decide every candidate pair."""
+    per_pass = {rule.name: _rule_pairs(records, rule.keys, link_only) for rule in settings.blocking}
+    pairs_per_pass = {name: len(p) for name, p in per_pass.items()}
+    packed = _union([per_pass.pop(name) for name in list(per_pass)])
+    n = records.height
+    left, right = np.empty(len(packed), dtype=np.int32), np.empty(len(packed), dtype=np.int32)
+    for start in range(0, len(packed), COMPARE_CHUNK):  # in slices: no second 8-byte array per pair
+        part = packed[start:start + COMPARE_CHUNK]
+        left[start:start + len(part)] = part >> _SHIFT
+        right[start:start + len(part)] = part & _LOW
+    del packed
+    keys = tuple(sorted({k for rule in settings.blocking for k in rule.keys}))
+    frame, compare = _coded_compare(records, settings, keys)
+    key_codes = {k: frame[k].to_numpy() for k in keys}
+    pattern = np.empty(len(left), dtype=np.int32)
+    # bit r: the pair agrees on every key of blocking pass r
+    agrees = np.zeros(len(left), dtype=np.uint8 if len(settings.blocking) <= 8 else np.uint32)
+    for start in range(0, len(left), COMPARE_CHUNK):
+        stop = min(start + COMPARE_CHUNK, len(left))
+        l, r = left[start:stop], right[start:stop]
+        gathered: dict = {}
+        pattern[start:stop] = pattern_codes(levels(compute_features(compare, frame, l, r, gathered), settings),
+                                            settings)
+        for key, codes in key_codes.items():
+            if key not in gathered:
+                gathered[key] = (codes[l], codes[r])
+        equal = {k: (gathered[k][0] == gathered[k][1]) & (gathered[k][0] >= 0) for k in key_codes}
+        for bit, rule in enumerate(settings.blocking):
+            agree = np.logical_and.reduce([equal[k] for k in rule.keys])
+            agrees[start:stop] |= agree.astype(agrees.dtype) << agrees.dtype.type(bit)
+    model = _fit(records, pattern, agrees, settings, link_only, (frame, compare))
+    p, decision = decide(left, pattern, model, settings, _term_frequencies(records, settings))
+    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model)
+
+
+def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, settings: MatchSettings,
+         link_only: bool, coded) -> FittedModel:
+    if not settings.estimate or len(pattern) < settings.min_candidate_pairs:
+        return configured_model(settings)
+    sample = random_pairs(records, settings.random_pairs, settings.seed, link_only)
+    u = estimate_u(levels(compare_pairs(records, sample, settings, coded), settings), settings)
+    size = math.prod(_radices(settings))
+    present = lambda counts: (decode_patterns(np.flatnonzero(counts), settings),  # noqa: E731
+                              counts[np.flatnonzero(counts)].astype(np.float64))
+    # pattern counts per combination of passes agreed on, in one pass over the pairs
+    flags = 1 << len(settings.blocking)
+    joint = (np.bincount(pattern.astype(np.int64) * flags + agrees, minlength=size * flags).reshape(size, flags)
+             if size * flags <= 1 << 24 else None)
+    sessions = []
+    for bit, rule in enumerate(settings.blocking):
+        if joint is not None:
+            counts = joint[:, (np.arange(flags) >> bit) & 1 == 1].sum(axis=1)
+        else:  # many passes: one pass over the pairs per blocking rule
+            counts = np.bincount(pattern[(agrees >> agrees.dtype.type(bit)) & agrees.dtype.type(1) == 1],
+                                 minlength=size)
+        if counts.sum() < 2:
+            continue
+        active = [not set(c.columns or (c.column,)) & set(rule.keys) for c in settings.comparisons]
+        sessions.append((present(counts), active))
+    all_counts = joint.sum(axis=1) if joint is not None else np.bincount(pattern, minlength=size)
+    fitted = estimate_by_sessions(sessions, present(all_counts), u, settings)
+    # The share of matches among candidate pairs is far above the chance that two records match at all;
+    # scoring with it would let any two records that share a block merge on weak evidence. Like Splink,
+    # score with the probability that two random comparable records match.
+    batch = int((records["kind"] == "batch").sum())
+    known = records.height - batch
+    comparable = batch * known if link_only else batch * (batch - 1) // 2 + batch * known
+    prior = min(max(fitted.lam * len(pattern) / max(comparable, 1), 1e-9), 0.5)
+    return FittedModel(fitted.m, fitted.u, prior, True, fitted.em_iterations)
+
+
+def explained_pairs(records: pl.DataFrame, candidates: Candidates, settings: MatchSettings,
+                    rows: np.ndarray) -> pl.DataFrame:
+    """The explanation of the chosen candidate rows: per-field similarities and weights, total score,
+    probability, decision and reason (`dedupe.linkage.score_pairs` with the fitted model)."""
+    pairs = pair_index(candidates.left[rows], candidates.right[rows], records.height)
+    features = compare_pairs(records, pairs, settings)
+    tf = _term_frequencies(records, settings)
+    tf_u = {k: freq[candidates.left[rows]] for k, freq in tf.items()} or None
+    return score_pairs(features, settings, candidates.model, tf_u, pairs)
