@@ -11,8 +11,6 @@ comparison, and a small vocabulary is compared once as a full matrix (`cdist`) t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import duckdb
 import numpy as np
 import pandas as pd
@@ -35,22 +33,25 @@ DENSE_CELLS = 4_000_000
 CHUNK = 2_000_000
 
 
-@dataclass(frozen=True)
 class Vocabulary:
-    """The distinct non-empty values of a column; a record's code is its value's position (-1: empty)."""
+    """The distinct non-empty values of a column; a record's code is its value's position (-1: empty).
 
-    values: np.ndarray  # object array of str
-    _matrices: dict = field(default_factory=dict, compare=False, repr=False)
+    Kept as an Arrow-backed string column; the Python strings (`values`) are made only when a comparison
+    needs them (a similarity matrix or rapidfuzz), never for exact comparisons of codes."""
+
+    def __init__(self, strings: pl.Series):
+        self.strings = strings.cast(pl.Utf8)
+        self._matrices: dict = {}
+        self._values: np.ndarray | None = None
 
     @property
-    def strings(self) -> pl.Series:
-        """The values as an Arrow-backed string column (gathered by code without Python objects)."""
-        if "strings" not in self._matrices:
-            self._matrices["strings"] = pl.Series("v", self.values.tolist(), dtype=pl.Utf8)
-        return self._matrices["strings"]
+    def values(self) -> np.ndarray:
+        if self._values is None:
+            self._values = np.asarray(self.strings.to_list(), dtype=object)
+        return self._values
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.strings)
 
 
 def _missing(values: np.ndarray) -> np.ndarray:

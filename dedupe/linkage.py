@@ -20,10 +20,8 @@ from dedupe.settings import MatchSettings
 
 
 # record positions travel as uint32; a pair is packed into one uint64 (higher position << 32 | lower)
-_SHIFT = np.uint64(32)
-_LOW = np.uint64(0xFFFFFFFF)
 # pairs compared per recordlinkage `Compare.compute` call (bounds the gathered code frames)
-COMPARE_CHUNK = 2_000_000
+COMPARE_CHUNK = 500_000
 
 
 def pair_index(left: np.ndarray, right: np.ndarray, n_records: int) -> pd.MultiIndex:
@@ -34,60 +32,43 @@ def pair_index(left: np.ndarray, right: np.ndarray, n_records: int) -> pd.MultiI
                          verify_integrity=False)
 
 
-def _packed(pairs: pd.MultiIndex) -> np.ndarray:
-    left = pairs.get_level_values(0).to_numpy().astype(np.uint64)
-    return (left << _SHIFT) | pairs.get_level_values(1).to_numpy().astype(np.uint64)
-
-
-def _unpacked(packed: np.ndarray, n_records: int) -> pd.MultiIndex:
-    return pair_index((packed >> _SHIFT).astype(np.int64), (packed & _LOW).astype(np.int64), n_records)
-
-
-def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool) -> np.ndarray:
-    """Packed pairs that agree exactly on every key (a missing or empty key never pairs), with a batch
-    record on at least one side (on exactly one with `link_only`), higher position first.
+def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool) -> pl.LazyFrame:
+    """Packed pairs (`pair`: higher position << 32 | lower) that agree exactly on every key (a missing or
+    empty key never pairs), with a batch record on at least one side (on exactly one with `link_only`).
 
     An exact-key blocking pass is a hash join of the batch records against the records they may pair with,
     on the block id of their key values; only positions travel through the join."""
-    keyed = records.select(
+    keyed = records.lazy().select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), (pl.col("kind") == "batch").alias("_batch"),
         *(pl.col(k).cast(pl.Utf8).replace("", None).alias(k) for k in keys),
-    ).drop_nulls(list(keys))
-    if keyed.is_empty():
-        return np.zeros(0, dtype=np.uint64)
-    keyed = keyed.with_columns(pl.struct(list(keys)).rank("dense").cast(pl.UInt32).alias("_block")).filter(
-        pl.len().over("_block") > 1).select("_i", "_batch", "_block")
-    left = keyed.filter(pl.col("_batch")).lazy()
+    ).drop_nulls(list(keys)).with_columns(
+        pl.struct(list(keys)).rank("dense").cast(pl.UInt32).alias("_block")
+    ).filter(pl.len().over("_block") > 1).select("_i", "_batch", "_block")
+    left = keyed.filter(pl.col("_batch"))
     right = keyed.filter(~pl.col("_batch")) if link_only else keyed
     i, j = pl.col("_i").cast(pl.UInt64), pl.col("_i_r").cast(pl.UInt64)
-    joined = left.join(right.lazy(), on="_block", suffix="_r")
+    joined = left.join(right, on="_block", suffix="_r")
     if not link_only:  # a pair of two batch records is met from both sides: keep it once
         joined = joined.filter((pl.col("_i") != pl.col("_i_r")) & (~pl.col("_batch_r") | (pl.col("_i") > pl.col("_i_r"))))
-    packed = joined.select(
-        (pl.max_horizontal(i, j) * (1 << 32) + pl.min_horizontal(i, j)).alias("pair")
-    ).collect(engine="streaming")["pair"]
-    return packed.sort().to_numpy()
+    return joined.select((pl.max_horizontal(i, j) * (1 << 32) + pl.min_horizontal(i, j)).alias("pair"))
 
 
-def candidate_pairs_by_rule(records: pl.DataFrame, settings: MatchSettings,
-                            link_only: bool = False) -> tuple[pd.MultiIndex, dict[str, pd.MultiIndex]]:
-    """The union of the blocking passes and each pass's own pairs (for training sessions).
+def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False) -> np.ndarray:
+    """The union of the blocking passes as sorted packed pairs (higher position << 32 | lower).
 
-    Pairs are positions into `records`, higher position first (as recordlinkage's own index gives them),
-    the union sorted. Each pass is a polars hash join (`_rule_pairs`) instead of recordlinkage's `Block`,
-    whose pandas merges and MultiIndex unions need minutes and gigabytes at tens of millions of pairs."""
-    per_pass = {rule.name: _rule_pairs(records, rule.keys, link_only) for rule in settings.blocking}
-    union = _union(list(per_pass.values()))
-    n = records.height
-    return _unpacked(union, n), {name: _unpacked(packed, n) for name, packed in per_pass.items()}
-
-
-def _union(packed_pairs: list[np.ndarray]) -> np.ndarray:
-    """The sorted distinct pairs of several passes (the list is emptied as its arrays are consumed)."""
-    parts = [np.zeros(0, dtype=np.uint64)]
-    while packed_pairs:
-        parts.append(packed_pairs.pop())
-    return pl.Series("pair", np.concatenate(parts), dtype=pl.UInt64).unique().sort().to_numpy()
+    Each pass is a polars hash join (`_rule_pairs`) instead of recordlinkage's `Block`, whose pandas merges
+    and MultiIndex unions need minutes and gigabytes at tens of millions of pairs. The union is an in-place
+    sort of the passes' pairs and a drop of repeats: the least memory of the ways tried (a hash unique
+    holds a table as large again)."""
+    if not settings.blocking or records.is_empty():
+        return np.zeros(0, dtype=np.uint64)
+    pairs = np.concatenate([np.zeros(0, dtype=np.uint64)] + [
+        _rule_pairs(records, rule.keys, link_only).collect(engine="streaming")["pair"].to_numpy()
+        for rule in settings.blocking])
+    pairs.sort()
+    keep = np.ones(len(pairs), dtype=bool)
+    np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])
+    return pairs[keep]
 
 
 def random_pairs(records: pl.DataFrame, n: int, seed: int, link_only: bool = False) -> pd.MultiIndex:
@@ -114,7 +95,7 @@ def _encoded(records: pl.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, d
     for column in columns:
         values = records.select(pl.col(column).cast(pl.Utf8).replace("", None).alias("v"))
         distinct = values.drop_nulls().unique().with_row_index("code")
-        vocabularies[column] = Vocabulary(distinct["v"].to_numpy().astype(object))
+        vocabularies[column] = Vocabulary(distinct["v"])
         frame[column] = values.join(distinct, on="v", how="left", maintain_order="left")["code"] \
             .cast(pl.Int32).fill_null(-1).to_numpy()
     return pd.DataFrame(frame), vocabularies
@@ -224,4 +205,4 @@ def _reason_expr(settings: MatchSettings) -> pl.Expr:
     return pl.concat_str(parts, separator=" ", ignore_nulls=True)
 
 
-__all__ = ["MISSING", "candidate_pairs_by_rule", "compare_pairs", "pair_index", "random_pairs", "score_pairs"]
+__all__ = ["MISSING", "candidate_pairs", "compare_pairs", "pair_index", "random_pairs", "score_pairs"]

@@ -12,6 +12,8 @@ worth explaining only (`explained_pairs`), with the same model, so they agree wi
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +21,7 @@ import polars as pl
 
 from dedupe.guards import capped_at_review, swap_explains_names
 from dedupe.linkage import (
-    COMPARE_CHUNK, _coded_compare, _rule_pairs, _union, compare_pairs, compute_features, pair_index, random_pairs,
+    COMPARE_CHUNK, _coded_compare, candidate_pairs, compare_pairs, compute_features, pair_index, random_pairs,
     score_pairs,
 )
 from dedupe.model import (
@@ -31,6 +33,7 @@ from dedupe.settings import MatchSettings
 _SHIFT = np.uint64(32)
 _LOW = np.uint64(0xFFFFFFFF)
 DECISIONS = ("non_match", "review", "match")
+COMPARE_THREADS = min(2, os.cpu_count() or 1)
 
 
 def _radices(settings: MatchSettings) -> list[int]:
@@ -101,30 +104,38 @@ def _pattern_tables(model: FittedModel, settings: MatchSettings) -> tuple[np.nda
 
 def decide(left: np.ndarray, pattern: np.ndarray, model: FittedModel, settings: MatchSettings,
            tf: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Match probability and decision per pair from its pattern (and, for term-frequency comparisons at
-    their best level, the left record's value frequency)."""
+    """Match probability (float32) and decision (index into DECISIONS) per pair from its pattern and, for
+    term-frequency comparisons at their best level, the left record's value frequency."""
     total_of, rows, capped_of = _pattern_tables(model, settings)
-    if tf:
-        total = total_of[pattern]
+
+    def decisions(p: np.ndarray, capped: np.ndarray) -> np.ndarray:
+        out = (p >= settings.review_threshold).astype(np.int8)
+        out[(p >= settings.match_threshold) & ~capped] = 2
+        return out
+
+    p_of = probability(total_of)
+    if not tf:  # everything is a function of the pattern: two small tables and two gathers
+        return p_of.astype(np.float32)[pattern], decisions(p_of, capped_of)[pattern]
+    p = np.empty(len(pattern), dtype=np.float32)
+    decision = np.empty(len(pattern), dtype=np.int8)
+    for start in range(0, len(pattern), COMPARE_CHUNK):
+        part = pattern[start:start + COMPARE_CHUNK]
+        total = total_of[part]
         for k, freq in tf.items():
-            exact = rows[pattern, k] == 0
+            exact = rows[part, k] == 0
             m0, u0 = model.m[k][0], model.u[k][0]
-            total = total + exact * (np.log2(m0 / np.clip(freq[left], 1e-9, 1.0)) - np.log2(m0 / u0))
-        p = probability(total)
-    else:  # the probability is a function of the pattern alone
-        p = probability(total_of)[pattern]
-    decision = np.where(p >= settings.review_threshold, 1, 0).astype(np.int8)
-    decision[(p >= settings.match_threshold) & ~capped_of[pattern]] = 2
-    return p.astype(np.float32), decision
+            freq_left = np.clip(freq[left[start:start + COMPARE_CHUNK]], 1e-9, 1.0)
+            total = total + exact * (np.log2(m0 / freq_left) - np.log2(m0 / u0))
+        p_part = probability(total)
+        p[start:start + len(part)] = p_part
+        decision[start:start + len(part)] = decisions(p_part, capped_of[part])
+    return p, decision
 
 
 def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False) -> Candidates:
     """Block (the union of the passes, pairs with a batch record), compare, fit (u from random pairs, m by
     EM per blocking pass, the prior from the expected matches) and decide every candidate pair."""
-    per_pass = {rule.name: _rule_pairs(records, rule.keys, link_only) for rule in settings.blocking}
-    pairs_per_pass = {name: len(p) for name, p in per_pass.items()}
-    packed = _union([per_pass.pop(name) for name in list(per_pass)])
-    n = records.height
+    packed = candidate_pairs(records, settings, link_only)
     left, right = np.empty(len(packed), dtype=np.int32), np.empty(len(packed), dtype=np.int32)
     for start in range(0, len(packed), COMPARE_CHUNK):  # in slices: no second 8-byte array per pair
         part = packed[start:start + COMPARE_CHUNK]
@@ -137,7 +148,8 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     pattern = np.empty(len(left), dtype=np.int32)
     # bit r: the pair agrees on every key of blocking pass r
     agrees = np.zeros(len(left), dtype=np.uint8 if len(settings.blocking) <= 8 else np.uint32)
-    for start in range(0, len(left), COMPARE_CHUNK):
+
+    def chunk(start: int) -> None:
         stop = min(start + COMPARE_CHUNK, len(left))
         l, r = left[start:stop], right[start:stop]
         gathered: dict = {}
@@ -147,9 +159,24 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
             if key not in gathered:
                 gathered[key] = (codes[l], codes[r])
         equal = {k: (gathered[k][0] == gathered[k][1]) & (gathered[k][0] >= 0) for k in key_codes}
+        flags = np.zeros(stop - start, dtype=agrees.dtype)
         for bit, rule in enumerate(settings.blocking):
-            agree = np.logical_and.reduce([equal[k] for k in rule.keys])
-            agrees[start:stop] |= agree.astype(agrees.dtype) << agrees.dtype.type(bit)
+            flags |= np.logical_and.reduce([equal[k] for k in rule.keys]).astype(agrees.dtype) << agrees.dtype.type(bit)
+        agrees[start:stop] = flags
+
+    # chunks write disjoint slices; numpy, polars and DuckDB release the GIL, so two threads keep both
+    # cores busy (the first chunk runs alone: it builds the shared similarity matrices of small vocabularies)
+    starts = list(range(0, len(left), COMPARE_CHUNK))
+    if starts:
+        chunk(starts[0])
+    with ThreadPoolExecutor(max_workers=COMPARE_THREADS) as pool:
+        list(pool.map(chunk, starts[1:]))
+    # a pass proposed exactly the candidate pairs that agree on all of its keys
+    flag_counts = np.bincount(agrees, minlength=1 << len(settings.blocking)) if len(settings.blocking) <= 8 else None
+    pairs_per_pass = {
+        rule.name: int(flag_counts[(np.arange(len(flag_counts)) >> bit) & 1 == 1].sum()) if flag_counts is not None
+        else int(((agrees >> agrees.dtype.type(bit)) & agrees.dtype.type(1)).sum())
+        for bit, rule in enumerate(settings.blocking)}
     model = _fit(records, pattern, agrees, settings, link_only, (frame, compare))
     p, decision = decide(left, pattern, model, settings, _term_frequencies(records, settings))
     return Candidates(left, right, pattern, p, decision, pairs_per_pass, model)
