@@ -41,7 +41,8 @@ def _radices(settings: MatchSettings) -> list[int]:
 
 
 def pattern_codes(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
-    """One int32 per row of a level matrix (missing levels included)."""
+    """One integer per row of a level matrix (missing levels included); candidates keep it as int16 when
+    the settings have at most 32,768 patterns."""
     code = np.zeros(len(level_matrix), dtype=np.int32)
     for k, radix in enumerate(_radices(settings)):
         code = code * radix + (level_matrix[:, k].astype(np.int32) - MISSING_LEVEL)
@@ -145,7 +146,7 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     keys = tuple(sorted({k for rule in settings.blocking for k in rule.keys}))
     frame, compare = _coded_compare(records, settings, keys)
     key_codes = {k: frame[k].to_numpy() for k in keys}
-    pattern = np.empty(len(left), dtype=np.int32)
+    pattern = np.empty(len(left), dtype=np.int16 if math.prod(_radices(settings)) <= 1 << 15 else np.int32)
     # bit r: the pair agrees on every key of blocking pass r
     agrees = np.zeros(len(left), dtype=np.uint8 if len(settings.blocking) <= 8 else np.uint32)
 
@@ -193,8 +194,13 @@ def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, setting
                               counts[np.flatnonzero(counts)].astype(np.float64))
     # pattern counts per combination of passes agreed on, in one pass over the pairs
     flags = 1 << len(settings.blocking)
-    joint = (np.bincount(pattern.astype(np.int64) * flags + agrees, minlength=size * flags).reshape(size, flags)
-             if size * flags <= 1 << 24 else None)
+    joint = None
+    if size * flags <= 1 << 24:  # counted in slices: no 8-byte temporary per pair
+        joint = np.zeros(size * flags, dtype=np.int64)
+        for start in range(0, len(pattern), COMPARE_CHUNK):
+            part = pattern[start:start + COMPARE_CHUNK].astype(np.int64) * flags + agrees[start:start + COMPARE_CHUNK]
+            joint += np.bincount(part, minlength=size * flags)
+        joint = joint.reshape(size, flags)
     sessions = []
     for bit, rule in enumerate(settings.blocking):
         if joint is not None:
