@@ -71,33 +71,38 @@ def _febrl(name: str, settings: MatchSettings) -> dict:
     return {"dataset": name, **evaluate_pairs(records, truth, settings, link_only, started)}
 
 
-def _generated(people: int, seed: int, noise: str) -> dict:
-    from dedupe.resolve import ENTITY_COLUMNS, resolve_people
+def labelled_generated_records(root: Path) -> pl.DataFrame:
+    """Every usable lead record of a generated inbox at `root`, read, cleaned and normalized as the pipeline
+    does, as a batch (kind `batch`, no ids) with its true `person_id` from `root/truth/records.csv`."""
     from leadflow.inbox import discover_lead_files, read_records
     from leadflow.records import normalize_lead_records
-    from leadflow.sample_data import generate_sample_inbox
     from schemas.lead_records import clean_lead_records
+
+    frames = []
+    for f in discover_lead_files(root):
+        raw = read_records(f).with_columns(pl.lit(f.relative_path).alias("source_file"),
+                                           pl.lit(f.vendor, dtype=pl.Utf8).alias("vendor"),
+                                           pl.lit("").alias("file_sha256"))
+        frames.append(clean_lead_records(raw, f.source_type))
+    staged = pl.concat(frames, how="vertical_relaxed")
+    truth = pl.read_csv(root / "truth" / "records.csv", infer_schema=False).filter(pl.col("usable") == "true")
+    keys = ["source_file", "source_record_id"]
+    usable = staged.join(truth.select(*keys, "person_id"), on=keys, how="inner")
+    normalized, _ = normalize_lead_records(usable.drop("person_id"))
+    return normalized.join(usable.select(*keys, "person_id"), on=keys).with_columns(
+        pl.lit("batch").alias("kind"),
+        *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")))
+
+
+def _generated(people: int, seed: int, noise: str) -> dict:
+    from dedupe.resolve import ENTITY_COLUMNS, resolve_people
+    from leadflow.sample_data import generate_sample_inbox
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         generate_sample_inbox(root, seed=seed, people=people, noise=noise)
         started = time.perf_counter()
-        frames = []
-        for f in discover_lead_files(root):
-            raw = read_records(f).with_columns(pl.lit(f.relative_path).alias("source_file"),
-                                               pl.lit(f.vendor, dtype=pl.Utf8).alias("vendor"),
-                                               pl.lit("").alias("file_sha256"))
-            frames.append(clean_lead_records(raw, f.source_type))
-        staged = pl.concat(frames, how="vertical_relaxed")
-        truth_records = pl.read_csv(root / "truth" / "records.csv", infer_schema=False).filter(
-            pl.col("usable") == "true")
-    usable = staged.join(truth_records.select("source_file", "source_record_id", "person_id"),
-                         on=["source_file", "source_record_id"], how="inner")
-    normalized, _ = normalize_lead_records(usable.drop("person_id"))
-    normalized = normalized.join(usable.select("source_file", "source_record_id", "person_id"),
-                                 on=["source_file", "source_record_id"])
-    batch = normalized.with_columns(pl.lit("batch").alias("kind"),
-                                    *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")))
+        batch = labelled_generated_records(root)
     resolution = resolve_people(batch.select(ENTITY_COLUMNS), batch.select(ENTITY_COLUMNS).clear(),
                                 load_match_settings())
     keyed = batch.select("record_key", "person_id").join(resolution.assignments.select("record_key", "lead_id"),
