@@ -48,8 +48,11 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
         "new_leads": new_records.filter("is_new_lead")["lead_id"].n_unique(),
         "records_joining_existing_leads": new_records.filter(~pl.col("is_new_lead")).height,
         "records_matched_to_crm_contacts": new_records.filter(pl.col("contact_id").is_not_null()).height,
-        "pairs_compared": decisions.height,
-        "pairs_by_decision": str(dict(decisions.group_by("decision").len().iter_rows())),
+        "pairs_compared": sum(resolution.pairs_by_decision.values()),
+        "pairs_by_model_decision": str(resolution.pairs_by_decision),
+        "pairs_explained": decisions.height,
+        "pairs_kept_apart_by_guards_or_verdicts": decisions.filter(
+            pl.col("reason").str.starts_with("kept apart")).height,
         "pairs_per_blocking_pass": str(resolution.pairs_per_pass),
         "reviewer_verdicts_applied": verdicts.pending.height,
         "leads_reopened": len(verdicts.leads_to_open),
