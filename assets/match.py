@@ -29,12 +29,18 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
             pl.lit("batch").alias("kind"), pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"),
             *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")))
         crm_people = wh.read_table("staging.crm_people").with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id"))
-        lead_records, reopened = known_lead_records(wh, verdicts.leads_to_open)
+        lead_records, reopened = known_lead_records(wh, verdicts.leads_to_open, verdicts.leads_kept_whole)
+        retired = set(wh.query("SELECT from_lead_id FROM core.lead_merges")["from_lead_id"].to_list())
         known = pl.concat([lead_records.select(ENTITY_COLUMNS), crm_people.select(ENTITY_COLUMNS)],
                           how="vertical_relaxed")
         records = pl.concat([batch.select(*ENTITY_COLUMNS, "original_lead_id"),
                              reopened.select(*ENTITY_COLUMNS, "original_lead_id")], how="vertical_relaxed")
-        resolution = resolve_people(records, known, match_settings, verdicts.must_link, verdicts.cannot_link)
+        # a lead only joined to another stays whole: its records are linked to each other for this run
+        whole = reopened.filter(pl.col("original_lead_id").is_in(verdicts.leads_kept_whole)).sort("record_key")
+        keep_together = [(a, b) for _, group in whole.group_by("original_lead_id", maintain_order=True)
+                         for a, b in zip(group["record_key"], group["record_key"][1:])]
+        resolution = resolve_people(records, known, match_settings, verdicts.must_link + keep_together,
+                                    verdicts.cannot_link, retired)
         moves, merges = reassignments(resolution.assignments)
         wh.replace_table("staging.lead_assignments", resolution.assignments)
         wh.replace_table("staging.match_decisions", resolution.decisions)

@@ -54,6 +54,7 @@ class _Clusters:
         self.lead_of = records["lead_id"].to_list()
         self.parent: dict = {}
         self.parts: dict = {}
+        self.alias: dict[str, str] = {}
         rows = sorted(touched_rows)
         picked = records.select(*_ATTRIBUTES.values()).with_row_index("_i").filter(
             pl.col("_i").is_in(pl.Series(rows, dtype=pl.UInt32).implode()))
@@ -68,6 +69,18 @@ class _Clusters:
                 self._add(("lead", row["lead_id"]), {
                     name: set(row[column]) if column != "lead_id" else {row["lead_id"]}
                     for name, column in _ATTRIBUTES.items()})
+
+    def same_lead(self, lead_id: str) -> str:
+        """The representative of the leads a reviewer's must-link declared one (itself otherwise)."""
+        while self.alias.get(lead_id, lead_id) != lead_id:
+            lead_id = self.alias[lead_id]
+        return lead_id
+
+    def declare_one_lead(self, a, b) -> None:
+        ids = sorted(self.same_lead(x) for x in (self.parts[a].lead_ids | self.parts[a].originals
+                                                | self.parts[b].lead_ids | self.parts[b].originals))
+        for x in ids[1:]:
+            self.alias[x] = ids[0]
 
     def _add(self, node, attributes: dict) -> None:
         self.parent[node] = node
@@ -96,7 +109,7 @@ class _Clusters:
         if settings is None:  # a reviewer's must-link overrides the model's guards
             return None
         # a re-opened record still counts as its lead: only a reviewer's must-link merges two leads
-        if len(pa.lead_ids | pb.lead_ids | pa.originals | pb.originals) > 1:
+        if len({self.same_lead(x) for x in pa.lead_ids | pb.lead_ids | pa.originals | pb.originals}) > 1:
             return "would merge two existing leads"
         if len(pa.contact_ids | pb.contact_ids) > 1:
             return "would merge two different CRM contacts"
@@ -127,8 +140,8 @@ def _positions(records: pl.DataFrame, pairs: list[tuple[str, str]]) -> list[tupl
 
 
 def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: MatchSettings,
-                    must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = ()
-                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+                    must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = (),
+                    retired_ids: set[str] = frozenset()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Assign every batch record (new or re-opened) to a lead.
 
     `records` needs record_key, kind, lead_id, contact_id, crm_lead_id, domain, email and may carry
@@ -136,6 +149,7 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     (positional left/right). Returns (assignments, decisions): assignments has one row per batch record
     (record_key, lead_id, is_new_lead, previous_lead_id, contact_id, crm_lead_id, match_score, match_reason);
     decisions is `scored` with refused edges turned into `review` and the refusal in the reason.
+    `retired_ids` are lead ids a new lead must never take again (leads merged away earlier).
     """
     must = _positions(records, list(must_link))
     cannot = _positions(records, list(cannot_link))
@@ -154,6 +168,7 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     for left, right in must:
         a, b = clusters.find(clusters.node(left)), clusters.find(clusters.node(right))
         if a != b and clusters.conflict(a, b, None) is None:
+            clusters.declare_one_lead(a, b)
             clusters.union(a, b)
             for row in (left, right):
                 best_score[row], best_reason[row] = 1.0, "must-link by reviewer"
@@ -180,11 +195,11 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         .then(pl.concat_str(pl.lit("kept apart: "), pl.col("_refused"), pl.lit("; "), pl.col("reason")))
         .otherwise(pl.col("reason")).alias("reason"),
     ).drop("_pair", "_refused")
-    return _assign_ids(records, batch_rows, clusters, best_score, best_reason), decisions
+    return _assign_ids(records, batch_rows, clusters, best_score, best_reason, set(retired_ids)), decisions
 
 
 def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Clusters, best_score: dict,
-                best_reason: dict) -> pl.DataFrame:
+                best_reason: dict, retired_ids: set[str]) -> pl.DataFrame:
     keys = records["record_key"].to_list()
     original = (records["original_lead_id"].to_list() if "original_lead_id" in records.columns
                 else [None] * records.height)
@@ -195,6 +210,8 @@ def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Cluster
     # greedily, so two leads joined by a must-link leave one id to the merged cluster, the other emptied
     candidates = []
     for root, nodes in members.items():
+        if clusters.parts[root].lead_ids:  # joined an existing lead: that lead's id wins
+            continue
         for lead_id, count in Counter(original[i] for i in nodes if original[i]).items():
             candidates.append((-count, min(keys[i] for i in nodes if original[i] == lead_id), lead_id, root))
     kept: dict = {}
@@ -204,20 +221,24 @@ def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Cluster
             kept[root] = lead_id
             kept_ids.add(lead_id)
     # ids a split-off part must not reuse (its first record may be the one the original id was derived from)
-    taken = {x for x in original if x} | set(records["lead_id"].drop_nulls().unique().to_list())
+    taken = ({x for x in original if x} | set(records["lead_id"].drop_nulls().unique().to_list())
+             | set(retired_ids))
     rows = []
     for root, nodes in members.items():
         part = clusters.parts[root]
-        existing = next(iter(part.lead_ids), None) or kept.get(root)
+        existing = min(part.lead_ids, default=None) or kept.get(root)
         lead_id = existing or new_lead_id(min(keys[i] for i in nodes))
-        if existing is None and lead_id in taken:
-            lead_id = new_lead_id("\n".join(sorted(keys[i] for i in nodes)))
+        salt = 0
+        while existing is None and lead_id in taken:  # never reuse a live, re-opened or merged-away id
+            salt += 1
+            lead_id = new_lead_id(f"{min(keys[i] for i in nodes)}\n{salt}")
+        taken.add(lead_id)
         for i in nodes:
             rows.append({
                 "record_key": keys[i], "lead_id": lead_id, "is_new_lead": existing is None,
                 "previous_lead_id": original[i],
-                "contact_id": next(iter(part.contact_ids), None),
-                "crm_lead_id": next(iter(part.crm_lead_ids), None),
+                "contact_id": min(part.contact_ids, default=None),
+                "crm_lead_id": min(part.crm_lead_ids, default=None),
                 "match_score": best_score.get(i), "match_reason": best_reason.get(i),
             })
     schema = {"record_key": pl.Utf8, "lead_id": pl.Utf8, "is_new_lead": pl.Boolean, "previous_lead_id": pl.Utf8,

@@ -142,6 +142,8 @@ def load_match_settings(path: str | Path | None = None) -> MatchSettings:
         for level in comparison.levels:
             if not (0 < level.m <= 1 and 0 < level.u <= 1):
                 raise SettingsError(f"comparison {comparison.field} level {level.name}: m and u must be in (0, 1]")
+    if not 1 <= len(settings.blocking) <= 32:
+        raise SettingsError(f"blocking: need 1 to 32 passes, got {len(settings.blocking)}")
     if not 0 < settings.review_threshold <= settings.match_threshold < 1:
         raise SettingsError("thresholds: need 0 < review <= match < 1")
     return settings

@@ -28,16 +28,20 @@ WHERE l.status <> 'Converted'
 """
 
 
-def known_lead_records(wh: WarehouseSession, opened: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+def known_lead_records(wh: WarehouseSession, opened: list[str] = (),
+                       kept_whole: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every published lead source record with its lead's CRM links: (the `lead` entities to match against,
-    the records of the `opened` leads). Opened records come back as batch records with no ids and their lead in
-    `original_lead_id`, to be clustered again (a reviewer's verdict touched their lead)."""
+    the records of the `opened` leads). Opened records come back as batch records with no lead id and their
+    lead in `original_lead_id`, to be clustered again (a reviewer's verdict touched their lead); those of a
+    lead `kept_whole` (only joined to another) keep their CRM links, the others lose them and earn them
+    back by matching."""
     records = wh.query(KNOWN_LEAD_RECORDS)
     is_opened = pl.col("lead_id").is_in(list(opened))
+    whole = pl.col("lead_id").is_in(list(kept_whole))
     reopened = records.filter(is_opened).with_columns(
         pl.lit("batch").alias("kind"), pl.col("lead_id").alias("original_lead_id"),
-        *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")),
-    )
+        *(pl.when(whole).then(pl.col(c)).otherwise(None).alias(c) for c in ("contact_id", "crm_lead_id")),
+    ).with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id"))
     return records.filter(~is_opened), reopened
 
 

@@ -38,6 +38,10 @@ SELECT k FROM (
 ) WHERE k IN (SELECT key FROM {keys})
 """
 
+CRM_RECORDS = """
+SELECT record_key, contact_id, crm_lead_id FROM staging.crm_people WHERE record_key IN (SELECT key FROM {keys})
+"""
+
 LEAD_OF_KEYS = """
 SELECT source_file || '#' || source_record_id AS record_key, lead_id FROM core.lead_sources
 WHERE source_file || '#' || source_record_id IN (SELECT key FROM {keys})
@@ -56,6 +60,7 @@ class Verdicts:
     cannot_link: list[tuple[str, str]]
     pending: pl.DataFrame          # feedback_id, left_key, right_key, verdict of verdicts not yet applied
     leads_to_open: list[str]       # leads whose records a pending verdict re-clusters
+    leads_kept_whole: list[str]    # of those, leads only joined to another (their records stay together)
 
 
 def open_reviews(wh: WarehouseSession, limit: int = 50) -> pl.DataFrame:
@@ -80,6 +85,10 @@ def record_verdicts(wh: WarehouseSession, verdicts: pl.DataFrame, source: str, n
             raise FeedbackError(f"verdict {n}: {row['verdict']!r} is not one of accept, reject")
         if not row["left_key"] or not row["right_key"] or row["left_key"] == row["right_key"]:
             raise FeedbackError(f"verdict {n}: needs two different record keys")
+    # one verdict per pair and call: a later line on the same pair replaces an earlier one
+    frame = frame.with_columns(pl.min_horizontal("left_key", "right_key").alias("_a"),
+                               pl.max_horizontal("left_key", "right_key").alias("_b")).unique(
+        ["_a", "_b"], keep="last", maintain_order=True).drop("_a", "_b")
     keys = pl.concat([frame["left_key"], frame["right_key"]]).unique().to_frame("key")
     with wh.registered(keys) as registered:
         known = set(wh.query(KNOWN_KEYS.format(keys=registered))["k"].to_list())
@@ -118,22 +127,39 @@ def read_verdicts_file(path) -> pl.DataFrame:
 
 
 def verdicts_to_apply(wh: WarehouseSession) -> Verdicts:
-    """All standing verdicts as must-link / cannot-link pairs, and the leads pending verdicts re-open: both
-    leads of an accepted pair in different leads, the one lead of a rejected pair in the same lead."""
+    """All standing verdicts as must-link / cannot-link pairs, and the leads pending verdicts re-open:
+
+    - accept of two records in different leads (or a lead record and a CRM record): both leads, kept
+      whole (their records stay together, with their CRM links) and joined;
+    - reject of two records of one lead: that lead, clustered again so the pair ends apart;
+    - reject of a lead record and the CRM contact or CRM lead its lead is linked to: that lead, clustered
+      again without the link.
+    """
     latest = wh.query(LATEST_VERDICTS)
     pairs = {v: list(zip(*latest.filter(pl.col("verdict") == v).select("left_key", "right_key"))) for v in VERDICTS}
     pending = wh.query("SELECT feedback_id, left_key, right_key, verdict FROM core.match_feedback "
                        "WHERE applied_run_id IS NULL")
     latest_pending = latest.filter(pl.col("applied_run_id").is_null())
-    to_open: set[str] = set()
+    to_split: set[str] = set()
+    to_join: set[str] = set()
     if latest_pending.height:
         keys = pl.concat([latest_pending["left_key"], latest_pending["right_key"]]).unique().to_frame("key")
         with wh.registered(keys) as registered:
             lead_of = dict(wh.query(LEAD_OF_KEYS.format(keys=registered)).iter_rows())
+            crm_links = {key: (contact, crm_lead) for key, contact, crm_lead in wh.query(
+                CRM_RECORDS.format(keys=registered)).iter_rows()} if wh.table_exists("staging.crm_people") else {}
+        lead_links = {lead: (contact, crm_lead) for lead, contact, crm_lead in wh.query(
+            "SELECT lead_id, contact_id, crm_lead_id FROM core.leads WHERE lead_id IN (SELECT unnest(?))",
+            [sorted(set(lead_of.values()))]).iter_rows()} if lead_of else {}
         for left, right, verdict in latest_pending.select("left_key", "right_key", "verdict").iter_rows():
             a, b = lead_of.get(left), lead_of.get(right)
             if verdict == "accept" and a != b:
-                to_open.update(x for x in (a, b) if x)
+                to_join.update(x for x in (a, b) if x)
             elif verdict == "reject" and a is not None and a == b:
-                to_open.add(a)
-    return Verdicts(pairs["accept"], pairs["reject"], pending, sorted(to_open))
+                to_split.add(a)
+            elif verdict == "reject":
+                for lead, crm_key in ((a, right), (b, left)):
+                    link = crm_links.get(crm_key)
+                    if lead and link and any(x is not None and x == y for x, y in zip(link, lead_links.get(lead, ()))):
+                        to_split.add(lead)
+    return Verdicts(pairs["accept"], pairs["reject"], pending, sorted(to_split | to_join), sorted(to_join - to_split))

@@ -120,3 +120,32 @@ def test_bad_verdicts_are_refused_with_a_reason(imported, frame, message):
     _, warehouse = imported
     with Warehouse(warehouse).connect() as wh, pytest.raises(FeedbackError, match=message):
         record_verdicts(wh, pl.DataFrame(frame), "test", datetime.now())
+
+
+def test_rejecting_a_lead_record_against_its_crm_contact_unlinks_the_lead(imported):
+    inbox, warehouse = imported
+    link = query(warehouse, """
+        SELECT l.lead_id, l.contact_id, min(s.source_file || '#' || s.source_record_id) AS record_key
+        FROM core.leads l JOIN core.lead_sources s USING (lead_id)
+        WHERE l.contact_id IS NOT NULL GROUP BY ALL HAVING count(*) = 1 ORDER BY l.lead_id LIMIT 1""").row(0, named=True)
+    contact_key = f"crm/contacts.csv#{link['contact_id']}"
+    _verdict(warehouse, link["record_key"], contact_key, "reject")
+    _checks_pass(run_import(inbox, warehouse))
+    lead = query(warehouse, "SELECT lead_id, contact_id FROM core.leads WHERE lead_id = ?", [link["lead_id"]])
+    assert lead.rows() == [(link["lead_id"], None)]
+    # the verdict stands on later runs
+    before = table_fingerprint(warehouse)
+    _checks_pass(run_import(inbox, warehouse))
+    assert table_fingerprint(warehouse) == before
+
+
+def test_a_decisions_file_naming_a_pair_twice_keeps_its_last_line(imported, tmp_path):
+    _, warehouse = imported
+    a, b = query(warehouse, "SELECT source_file || '#' || source_record_id AS k FROM core.lead_sources "
+                            "ORDER BY k LIMIT 2")["k"].to_list()
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(f"left_key,right_key,verdict\n{a},{b},accept\n{b},{a},reject\n")
+    assert main(["review", "import", "--warehouse", str(warehouse), str(decisions)]) == 0
+    stored = query(warehouse, "SELECT verdict FROM core.match_feedback WHERE least(left_key, right_key) = ? "
+                              "AND greatest(left_key, right_key) = ?", [min(a, b), max(a, b)])
+    assert stored["verdict"].to_list() == ["reject"]

@@ -142,3 +142,27 @@ def test_sound_alike_names_meet_in_a_phonetic_block():
     resolution = _pair(BOB, {**BOB, "first_name": "Robrt", "last_name": "Smyth", "email": None, "phone": None})
     assert resolution.decisions.height == 1
     assert resolution.pairs_per_pass["phonetic_last_name_company"] == 1 and resolution.pairs_per_pass["name"] == 0
+
+
+def test_accepting_a_pair_of_two_multi_record_leads_joins_them_whole():
+    """Leads X = {x1, x2} and Y = {y1, y2}, both re-opened by a reviewer's accept of (x1, y1): one lead, the
+    id of one of them, nothing split off (a must-link declares the two leads one)."""
+    carol = {**BOB, "first_name": "Carol", "last_name": "Jones", "email": "carol.jones@acme.com",
+             "phone": "415 555 0199"}
+    rows = [{"record_key": "x1", **BOB}, {"record_key": "x2", **BOB, "first_name": "Bob"},
+            {"record_key": "y1", **carol}, {"record_key": "y2", **carol}]
+    opened = _people(rows).with_columns(pl.Series("original_lead_id", ["LF-X", "LF-X", "LF-Y", "LF-Y"]))
+    joined = resolve_people(opened, opened.clear(), SETTINGS, must_link=[("x1", "y1")]).assignments
+    assert joined["lead_id"].n_unique() == 1 and joined["lead_id"][0] in ("LF-X", "LF-Y")
+    assert not joined["is_new_lead"].any()
+
+
+def test_a_split_never_reissues_a_retired_lead_id():
+    rows = [{"record_key": "a", **BOB}, {"record_key": "b", **BOB, "first_name": "Bob"}]
+    opened = _people(rows).with_columns(pl.lit("LF-OLD").alias("original_lead_id"))
+    first = resolve_people(opened, opened.clear(), SETTINGS, cannot_link=[("a", "b")]).assignments
+    split_id = first.filter(pl.col("is_new_lead"))["lead_id"][0]
+    again = resolve_people(opened, opened.clear(), SETTINGS, cannot_link=[("a", "b")],
+                           retired_ids={split_id}).assignments
+    new_id = again.filter(pl.col("is_new_lead"))["lead_id"][0]
+    assert new_id not in (split_id, "LF-OLD") and new_id.startswith("LF-")
