@@ -9,7 +9,9 @@ from dedupe.resolve import ENTITY_COLUMNS, reassignments, resolve_people
 from dedupe.survivorship import build_lead_profiles
 from leadflow.profiles import lead_sources_for_profiles, with_lead_state
 from pipelines.resources import LeadflowSettings
-from warehouse.queries import current_leads, known_lead_records, lead_sources_of, leads_with_new_opportunity
+from warehouse.queries import (
+    current_leads, known_lead_records, lead_sources_of, leads_with_new_opportunity, standing_links,
+)
 from warehouse.review import verdicts_to_apply
 
 
@@ -35,12 +37,14 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
                           how="vertical_relaxed")
         records = pl.concat([batch.select(*ENTITY_COLUMNS, "original_lead_id"),
                              reopened.select(*ENTITY_COLUMNS, "original_lead_id")], how="vertical_relaxed")
-        # a lead only joined to another stays whole: its records are linked to each other for this run
+        # a lead only joined to another stays whole (its records chained); a lead being split keeps the
+        # earlier match edges between its records that no cannot-link cuts
         whole = reopened.filter(pl.col("original_lead_id").is_in(verdicts.leads_kept_whole)).sort("record_key")
         keep_together = [(a, b) for _, group in whole.group_by("original_lead_id", maintain_order=True)
                          for a, b in zip(group["record_key"], group["record_key"][1:])]
-        resolution = resolve_people(records, known, match_settings, verdicts.must_link + keep_together,
-                                    verdicts.cannot_link, retired)
+        keep_together += standing_links(wh, sorted(set(verdicts.leads_to_open) - set(verdicts.leads_kept_whole)))
+        resolution = resolve_people(records, known, match_settings, verdicts.must_link, verdicts.cannot_link,
+                                    retired, keep_together)
         moves, merges = reassignments(resolution.assignments)
         wh.replace_table("staging.lead_assignments", resolution.assignments)
         wh.replace_table("staging.match_decisions", resolution.decisions)

@@ -141,7 +141,8 @@ def _positions(records: pl.DataFrame, pairs: list[tuple[str, str]]) -> list[tupl
 
 def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: MatchSettings,
                     must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = (),
-                    retired_ids: set[str] = frozenset()) -> tuple[pl.DataFrame, pl.DataFrame]:
+                    retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = ()
+                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Assign every batch record (new or re-opened) to a lead.
 
     `records` needs record_key, kind, lead_id, contact_id, crm_lead_id, domain, email and may carry
@@ -150,28 +151,33 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     (record_key, lead_id, is_new_lead, previous_lead_id, contact_id, crm_lead_id, match_score, match_reason);
     decisions is `scored` with refused edges turned into `review` and the refusal in the reason.
     `retired_ids` are lead ids a new lead must never take again (leads merged away earlier).
+    `keep_together` are links between records of a re-opened lead that still stand (earlier match edges,
+    strongest first): joined after the reviewer's must-links, never across a cannot-link.
     """
     must = _positions(records, list(must_link))
     cannot = _positions(records, list(cannot_link))
+    together = _positions(records, list(keep_together))
     decisions = scored.with_row_index("_pair").sort(["match_probability", "_pair"], descending=[True, False])
     edges = decisions.filter(pl.col("decision") == "match").select(
         "_pair", "left", "right", "match_probability", "reason")
     batch_rows = (records["kind"] == "batch").arg_true().to_list()
     touched = set(batch_rows) | set(edges["left"].to_list()) | set(edges["right"].to_list()) | {
-        i for pair in must + cannot for i in pair}
+        i for pair in must + cannot + together for i in pair}
     clusters = _Clusters(records, touched)
     for a, b in cannot:
         clusters.forbid(a, b)
 
     best_score: dict[int, float] = {}
     best_reason: dict[int, str] = {}
-    for left, right in must:
-        a, b = clusters.find(clusters.node(left)), clusters.find(clusters.node(right))
-        if a != b and clusters.conflict(a, b, None) is None:
-            clusters.declare_one_lead(a, b)
-            clusters.union(a, b)
-            for row in (left, right):
-                best_score[row], best_reason[row] = 1.0, "must-link by reviewer"
+    for links, reason in ((must, "must-link by reviewer"), (together, "kept with its lead")):
+        for left, right in links:
+            a, b = clusters.find(clusters.node(left)), clusters.find(clusters.node(right))
+            if a != b and clusters.conflict(a, b, None) is None:
+                clusters.declare_one_lead(a, b)
+                clusters.union(a, b)
+                for row in (left, right):
+                    if row not in best_score:
+                        best_score[row], best_reason[row] = 1.0, reason
 
     refused: dict[int, str] = {}
     # a guard may cap a high-probability pair at `review`: take every `match`, not a prefix of the ranking

@@ -32,13 +32,14 @@ class Resolution:
 
 def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
                    must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = (),
-                   retired_ids: set[str] = frozenset()) -> Resolution:
+                   retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = ()) -> Resolution:
     """Match this batch's records against each other and against known entities; assign lead ids.
 
     `batch` and `known` carry ENTITY_COLUMNS (batch rows have kind `batch` and no ids; re-opened records of
     an existing lead also carry `original_lead_id`); `known` rows are existing lead source records (kind
     `lead`, with their lead's ids), CRM contacts and CRM leads. must_link / cannot_link are reviewer
-    verdicts by record key; `retired_ids` are lead ids never to issue again (leads merged away).
+    verdicts by record key; `retired_ids` are lead ids never to issue again (leads merged away);
+    `keep_together` are links between re-opened records that still stand (see `cluster_records`).
     """
     batch = batch if "original_lead_id" in batch.columns else batch.with_columns(
         pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))
@@ -50,7 +51,8 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     keep = (np.arange(len(candidates)) if len(candidates) <= settings.explain_every_pair_up_to
             else np.flatnonzero(candidates.decision > 0))
     scored = explained_pairs(records, candidates, settings, keep)
-    assignments, decisions = cluster_records(records, scored, settings, must_link, cannot_link, retired_ids)
+    assignments, decisions = cluster_records(records, scored, settings, must_link, cannot_link, retired_ids,
+                                             keep_together)
     keys = records.select(pl.int_range(pl.len()).alias("_i"), "record_key", "kind")
     decisions = (
         decisions.join(keys.rename({"_i": "left", "record_key": "left_key", "kind": "left_kind"}), on="left")

@@ -59,3 +59,26 @@ def current_leads(wh: WarehouseSession, lead_ids: pl.DataFrame) -> pl.DataFrame:
     """The published rows of the given leads (for their status, created_at and change detection)."""
     with wh.registered(lead_ids.select("lead_id")) as ids:
         return wh.query(f"SELECT * FROM core.leads WHERE lead_id IN (SELECT lead_id FROM {ids})")
+
+
+STANDING_LINKS = """
+WITH members AS (
+  SELECT source_file || '#' || source_record_id AS record_key, lead_id FROM core.lead_sources
+  WHERE lead_id IN (SELECT lead_id FROM {ids})
+)
+SELECT d.left_key, d.right_key, max(d.match_probability) AS p
+FROM core.match_decisions d
+JOIN members l ON l.record_key = d.left_key JOIN members r ON r.record_key = d.right_key AND r.lead_id = l.lead_id
+WHERE d.decision = 'match'
+GROUP BY ALL ORDER BY p DESC, d.left_key, d.right_key
+"""
+
+
+def standing_links(wh: WarehouseSession, lead_ids: list[str]) -> list[tuple[str, str]]:
+    """The match edges that once put records of these leads together (both ends still in the same lead),
+    strongest first: what a re-opened lead keeps of its structure unless a verdict cuts it."""
+    if not lead_ids:
+        return []
+    with wh.registered(pl.DataFrame({"lead_id": list(lead_ids)}, schema={"lead_id": pl.Utf8})) as ids:
+        links = wh.query(STANDING_LINKS.format(ids=ids))
+    return list(zip(links["left_key"].to_list(), links["right_key"].to_list()))

@@ -166,3 +166,18 @@ def test_a_split_never_reissues_a_retired_lead_id():
                            retired_ids={split_id}).assignments
     new_id = again.filter(pl.col("is_new_lead"))["lead_id"][0]
     assert new_id not in (split_id, "LF-OLD") and new_id.startswith("LF-")
+
+
+def test_a_split_lead_keeps_the_links_no_verdict_cut():
+    """Lead X = {a, b, c}; c joined X through an earlier match with a that this run's evidence alone would
+    not repeat. A reviewer rejects (a, b): b leaves, c stays with a, and X stays with the larger part."""
+    rows = [{"record_key": "a", **BOB}, {"record_key": "b", **BOB, "first_name": "Bob"},
+            {"record_key": "c", **BOB, "email": None, "phone": None, "company": None}]
+    opened = _people(rows).with_columns(pl.lit("LF-X").alias("original_lead_id"))
+    alone = resolve_people(opened, opened.clear(), SETTINGS, cannot_link=[("a", "b")]).assignments
+    kept = resolve_people(opened, opened.clear(), SETTINGS, cannot_link=[("a", "b")],
+                          keep_together=[("a", "c")]).assignments
+    lead = dict(zip(kept["record_key"], kept["lead_id"]))
+    assert lead["a"] == lead["c"] == "LF-X" and lead["b"] != "LF-X"
+    assert dict(zip(kept["record_key"], kept["match_reason"]))["c"] == "kept with its lead"
+    assert dict(zip(alone["record_key"], alone["lead_id"]))["c"] != "LF-X"  # without the standing link
