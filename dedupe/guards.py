@@ -1,4 +1,8 @@
-"""Pair-level rules on top of the Fellegi-Sunter weights, switched on in the settings' `guards`.
+"""How a pair is decided from its match probability, and the pair-level rules on top of the Fellegi-Sunter
+weights that the settings' `guards` switch on.
+
+- Decision: `match` at or above the match threshold unless a guard caps the pair, `review` at or above
+  the review threshold, `non_match` below.
 
 - A name swap explains the name disagreement: when first and last name were entered the wrong way round
   (the `swapped_names` comparison at its best level), the first- and last-name disagreements carry no
@@ -13,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from dedupe.settings import MatchSettings
+
+DECISIONS = ("non_match", "review", "match")
 
 
 def _fields(settings: MatchSettings) -> dict[str, int]:
@@ -46,3 +52,10 @@ def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.nd
         if "swapped_names" in fields:
             capped &= level_matrix[:, fields["swapped_names"]] != 0
     return capped
+
+
+def decision_codes(probability: np.ndarray, capped: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """Per pair, the index into DECISIONS."""
+    out = (probability >= settings.review_threshold).astype(np.int8)
+    out[(probability >= settings.match_threshold) & ~capped] = 2
+    return out

@@ -15,12 +15,11 @@ import recordlinkage as rl
 
 from dedupe.comparisons import MISSING, BestOfColumns, FastSimilarity, SwappedNames, Vocabulary
 from dedupe.model import FittedModel, configured_model, levels, match_weights, probability
-from dedupe.guards import capped_at_review, swap_explains_names
+from dedupe.guards import DECISIONS, capped_at_review, decision_codes, swap_explains_names
 from dedupe.settings import MatchSettings
 
 
-# record positions travel as uint32; a pair is packed into one uint64 (higher position << 32 | lower)
-# pairs compared per recordlinkage `Compare.compute` call (bounds the gathered code frames)
+# pairs per slice of work: compared together, unpacked together (bounds the per-slice temporaries)
 COMPARE_CHUNK = 500_000
 
 
@@ -53,22 +52,30 @@ def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool) -
     return joined.select((pl.max_horizontal(i, j) * (1 << 32) + pl.min_horizontal(i, j)).alias("pair"))
 
 
-def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False) -> np.ndarray:
-    """The union of the blocking passes as sorted packed pairs (higher position << 32 | lower).
+def candidate_pairs(records: pl.DataFrame, settings: MatchSettings,
+                    link_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The union of the blocking passes: (left, right) int32 positions into `records`, higher position on
+    the left, sorted by pair.
 
     Each pass is a polars hash join (`_rule_pairs`) instead of recordlinkage's `Block`, whose pandas merges
     and MultiIndex unions need minutes and gigabytes at tens of millions of pairs. The union is an in-place
-    sort of the passes' pairs and a drop of repeats: the least memory of the ways tried (a hash unique
-    holds a table as large again)."""
+    sort of the passes' packed pairs and a drop of repeats: the least memory of the ways tried (a hash
+    unique holds a table as large again); positions are unpacked in slices, never a second 8-byte array."""
     if not settings.blocking or records.is_empty():
-        return np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     pairs = np.concatenate([np.zeros(0, dtype=np.uint64)] + [
         _rule_pairs(records, rule.keys, link_only).collect(engine="streaming")["pair"].to_numpy()
         for rule in settings.blocking])
     pairs.sort()
     keep = np.ones(len(pairs), dtype=bool)
     np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])
-    return pairs[keep]
+    pairs = pairs[keep]
+    left, right = np.empty(len(pairs), dtype=np.int32), np.empty(len(pairs), dtype=np.int32)
+    for start in range(0, len(pairs), COMPARE_CHUNK):
+        part = pairs[start:start + COMPARE_CHUNK]
+        left[start:start + len(part)] = part >> np.uint64(32)
+        right[start:start + len(part)] = part & np.uint64(0xFFFFFFFF)
+    return left, right
 
 
 def random_pairs(records: pl.DataFrame, n: int, seed: int, link_only: bool = False) -> pd.MultiIndex:
@@ -183,11 +190,10 @@ def score_pairs(features: dict[str, np.ndarray], settings: MatchSettings, model:
         out[f"{comparison.field}_weight"] = weights[:, k]
     out["total_score"] = total
     out["match_probability"] = probability(total)
-    scored = pl.DataFrame(out).with_columns(pl.Series("_capped", capped_at_review(level_matrix, settings)))
+    capped = capped_at_review(level_matrix, settings)
+    out["decision"] = np.array(DECISIONS, dtype=object)[decision_codes(out["match_probability"], capped, settings)]
+    scored = pl.DataFrame(out, schema_overrides={"decision": pl.Utf8}).with_columns(pl.Series("_capped", capped))
     return scored.with_columns(
-        pl.when((pl.col("match_probability") >= settings.match_threshold) & ~pl.col("_capped")).then(pl.lit("match"))
-        .when(pl.col("match_probability") >= settings.review_threshold).then(pl.lit("review"))
-        .otherwise(pl.lit("non_match")).alias("decision"),
         pl.when(pl.col("_capped") & (pl.col("match_probability") >= settings.match_threshold))
         .then(pl.concat_str(pl.lit("kept apart: different first names without a shared email; "),
                             _reason_expr(settings)))

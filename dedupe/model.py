@@ -77,41 +77,48 @@ def estimate_u(random_levels: np.ndarray, settings: MatchSettings) -> tuple[np.n
     return tuple(u)
 
 
-def level_patterns(level_matrix: np.ndarray, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a level matrix (sorted) and how often each occurs.
+def pattern_radices(settings: MatchSettings) -> list[int]:
+    """One digit per comparison (its levels plus missing): a pair's levels read as one mixed-radix number."""
+    return [len(c.levels) + 1 for c in settings.comparisons]
 
-    Rows are read as numbers in a mixed base (one digit per comparison, missing included) and counted with
-    `bincount`: linear in pairs, where `np.unique(axis=0)` sorts tens of millions of rows."""
-    radices = [len(c.levels) + 1 for c in settings.comparisons]
-    if not len(level_matrix) or math.prod(radices) > 1 << 24:
-        patterns, counts = np.unique(level_matrix, axis=0, return_counts=True)
-        return patterns, counts.astype(np.float64)
-    code = np.zeros(len(level_matrix), dtype=np.int64)
-    for k in range(level_matrix.shape[1]):
-        code = code * radices[k] + (level_matrix[:, k].astype(np.int64) - MISSING_LEVEL)
-    counts = np.bincount(code)
-    present = np.flatnonzero(counts)
-    patterns = np.empty((len(present), len(radices)), dtype=level_matrix.dtype)
-    rest = present.copy()
+
+def pattern_codes(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """One integer per row of a level matrix (missing levels included)."""
+    code = np.zeros(len(level_matrix), dtype=np.int32)
+    for k, radix in enumerate(pattern_radices(settings)):
+        code = code * radix + (level_matrix[:, k].astype(np.int32) - MISSING_LEVEL)
+    return code
+
+
+def decode_patterns(codes: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """The level matrix rows of pattern codes."""
+    radices = pattern_radices(settings)
+    out = np.empty((len(codes), len(radices)), dtype=np.int8)
+    rest = np.asarray(codes, dtype=np.int64).copy()
     for k in range(len(radices) - 1, -1, -1):
-        patterns[:, k] = rest % radices[k] + MISSING_LEVEL
+        out[:, k] = rest % radices[k] + MISSING_LEVEL
         rest //= radices[k]
-    return patterns, counts[present].astype(np.float64)
+    return out
 
 
-def estimate_m(candidate_levels: np.ndarray | tuple[np.ndarray, np.ndarray], u: tuple[np.ndarray, ...],
-               settings: MatchSettings,
+def patterns_with_counts(counts: np.ndarray, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray]:
+    """From counts per pattern code (a bincount), the patterns that occur (as level rows) and their counts:
+    what EM runs on, so its cost does not grow with the number of pairs."""
+    present = np.flatnonzero(counts)
+    return decode_patterns(present, settings), counts[present].astype(np.float64)
+
+
+def estimate_m(patterns_counts: tuple[np.ndarray, np.ndarray], u: tuple[np.ndarray, ...], settings: MatchSettings,
                max_iterations: int = 50, tolerance: float = 1e-5, active: list[bool] | None = None,
                m_start: list[np.ndarray] | None = None, update_m: bool = True) -> FittedModel:
-    """EM for m and the match share among candidate pairs, with u fixed. `candidate_levels` is a level
-    matrix or already its (distinct patterns, counts).
+    """EM for m and the match share among candidate pairs, with u fixed, on their distinct level patterns
+    and counts (`patterns_with_counts`).
 
     `active` leaves comparisons out of the likelihood (those a training session blocked on: within that
     session they agree by construction and say nothing); with `update_m=False` only the share moves.
     """
     active = active if active is not None else [True] * len(settings.comparisons)
-    patterns, counts = (candidate_levels if isinstance(candidate_levels, tuple)
-                        else level_patterns(candidate_levels, settings))
+    patterns, counts = patterns_counts
     m = [np.array(x, dtype=np.float64) for x in (m_start or [[lv.m for lv in c.levels] for c in settings.comparisons])]
     lam = 0.1
     log_u = np.zeros(len(patterns))
@@ -150,19 +157,20 @@ def estimate_m(candidate_levels: np.ndarray | tuple[np.ndarray, np.ndarray], u: 
     return FittedModel(m=tuple(m), u=tuple(u), lam=lam, estimated=True, em_iterations=iteration)
 
 
-def estimate_by_sessions(sessions: list[tuple[np.ndarray, list[bool]]], all_levels: np.ndarray,
-                         u: tuple[np.ndarray, ...], settings: MatchSettings) -> FittedModel:
+def estimate_by_sessions(sessions: list[tuple[tuple[np.ndarray, np.ndarray], list[bool]]],
+                         all_pairs: tuple[np.ndarray, np.ndarray], u: tuple[np.ndarray, ...],
+                         settings: MatchSettings) -> FittedModel:
     """Splink-style training: one EM session per blocking rule, each estimating m only for the comparisons
     that rule did not block on; m is averaged over sessions. The match share among all candidate pairs is
-    then estimated with m and u fixed (a one-parameter EM that cannot switch labels)."""
+    then estimated with m and u fixed (a one-parameter EM that cannot switch labels). Sessions and all pairs
+    come as (patterns, counts)."""
     sums = [np.zeros(len(c.levels)) for c in settings.comparisons]
     seen = [0] * len(settings.comparisons)
     iterations = 0
-    for session_levels, active in sessions:
-        size = session_levels[1].sum() if isinstance(session_levels, tuple) else len(session_levels)
-        if size < 2 or not any(active):
+    for session, active in sessions:
+        if session[1].sum() < 2 or not any(active):
             continue
-        fitted = estimate_m(session_levels, u, settings, active=active)
+        fitted = estimate_m(session, u, settings, active=active)
         iterations += fitted.em_iterations
         for k, on in enumerate(active):
             if on:
@@ -170,7 +178,7 @@ def estimate_by_sessions(sessions: list[tuple[np.ndarray, list[bool]]], all_leve
                 seen[k] += 1
     configured = configured_model(settings)
     m = [sums[k] / seen[k] if seen[k] else configured.m[k] for k in range(len(settings.comparisons))]
-    final = estimate_m(all_levels, u, settings, m_start=m, update_m=False)
+    final = estimate_m(all_pairs, u, settings, m_start=m, update_m=False)
     return FittedModel(m=tuple(m), u=u, lam=final.lam, estimated=True, em_iterations=iterations + final.em_iterations)
 
 

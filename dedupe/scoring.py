@@ -14,56 +14,30 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
-from dedupe.guards import capped_at_review, swap_explains_names
+from dedupe.guards import DECISIONS, capped_at_review, decision_codes, swap_explains_names
 from dedupe.linkage import (
     COMPARE_CHUNK, _coded_compare, candidate_pairs, compare_pairs, compute_features, pair_index, random_pairs,
     score_pairs,
 )
 from dedupe.model import (
-    MISSING_LEVEL, FittedModel, configured_model, estimate_by_sessions, estimate_u, levels, match_weights,
-    probability,
+    FittedModel, configured_model, decode_patterns, estimate_by_sessions, estimate_u, levels, match_weights,
+    pattern_codes, pattern_radices, patterns_with_counts, probability,
 )
 from dedupe.settings import MatchSettings
 
-_SHIFT = np.uint64(32)
-_LOW = np.uint64(0xFFFFFFFF)
-DECISIONS = ("non_match", "review", "match")
 COMPARE_THREADS = min(2, os.cpu_count() or 1)
-
-
-def _radices(settings: MatchSettings) -> list[int]:
-    return [len(c.levels) + 1 for c in settings.comparisons]
-
-
-def pattern_codes(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
-    """One integer per row of a level matrix (missing levels included); candidates keep it as int16 when
-    the settings have at most 32,768 patterns."""
-    code = np.zeros(len(level_matrix), dtype=np.int32)
-    for k, radix in enumerate(_radices(settings)):
-        code = code * radix + (level_matrix[:, k].astype(np.int32) - MISSING_LEVEL)
-    return code
-
-
-def decode_patterns(codes: np.ndarray, settings: MatchSettings) -> np.ndarray:
-    """The level matrix rows of pattern codes."""
-    radices = _radices(settings)
-    out = np.empty((len(codes), len(radices)), dtype=np.int8)
-    rest = np.asarray(codes, dtype=np.int64).copy()
-    for k in range(len(radices) - 1, -1, -1):
-        out[:, k] = rest % radices[k] + MISSING_LEVEL
-        rest //= radices[k]
-    return out
 
 
 @dataclass(frozen=True)
 class Candidates:
     """Every candidate pair (positions into the records, higher first) with its level pattern, match
-    probability and decision (index into DECISIONS)."""
+    probability and decision (index into DECISIONS); `coded` and `term_frequencies` are kept so the
+    explanation of chosen pairs reuses them instead of encoding the records again."""
 
     left: np.ndarray
     right: np.ndarray
@@ -72,6 +46,8 @@ class Candidates:
     decision: np.ndarray
     pairs_per_pass: dict[str, int]
     model: FittedModel
+    coded: tuple = field(repr=False)
+    term_frequencies: dict = field(repr=False)
 
     def __len__(self) -> int:
         return len(self.left)
@@ -98,7 +74,7 @@ def _term_frequencies(records: pl.DataFrame, settings: MatchSettings) -> dict[in
 def _pattern_tables(model: FittedModel, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per pattern code: total match weight (swap rule applied), the per-comparison level rows, and whether
     a guard caps it at review."""
-    rows = decode_patterns(np.arange(math.prod(_radices(settings)), dtype=np.int64), settings)
+    rows = decode_patterns(np.arange(math.prod(pattern_radices(settings)), dtype=np.int64), settings)
     weights, total = swap_explains_names(rows, *match_weights(rows, model), settings)
     return total, rows, capped_at_review(rows, settings)
 
@@ -108,15 +84,9 @@ def decide(left: np.ndarray, pattern: np.ndarray, model: FittedModel, settings: 
     """Match probability (float32) and decision (index into DECISIONS) per pair from its pattern and, for
     term-frequency comparisons at their best level, the left record's value frequency."""
     total_of, rows, capped_of = _pattern_tables(model, settings)
-
-    def decisions(p: np.ndarray, capped: np.ndarray) -> np.ndarray:
-        out = (p >= settings.review_threshold).astype(np.int8)
-        out[(p >= settings.match_threshold) & ~capped] = 2
-        return out
-
     p_of = probability(total_of)
     if not tf:  # everything is a function of the pattern: two small tables and two gathers
-        return p_of.astype(np.float32)[pattern], decisions(p_of, capped_of)[pattern]
+        return p_of.astype(np.float32)[pattern], decision_codes(p_of, capped_of, settings)[pattern]
     p = np.empty(len(pattern), dtype=np.float32)
     decision = np.empty(len(pattern), dtype=np.int8)
     for start in range(0, len(pattern), COMPARE_CHUNK):
@@ -129,24 +99,19 @@ def decide(left: np.ndarray, pattern: np.ndarray, model: FittedModel, settings: 
             total = total + exact * (np.log2(m0 / freq_left) - np.log2(m0 / u0))
         p_part = probability(total)
         p[start:start + len(part)] = p_part
-        decision[start:start + len(part)] = decisions(p_part, capped_of[part])
+        decision[start:start + len(part)] = decision_codes(p_part, capped_of[part], settings)
     return p, decision
 
 
 def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False) -> Candidates:
     """Block (the union of the passes, pairs with a batch record), compare, fit (u from random pairs, m by
     EM per blocking pass, the prior from the expected matches) and decide every candidate pair."""
-    packed = candidate_pairs(records, settings, link_only)
-    left, right = np.empty(len(packed), dtype=np.int32), np.empty(len(packed), dtype=np.int32)
-    for start in range(0, len(packed), COMPARE_CHUNK):  # in slices: no second 8-byte array per pair
-        part = packed[start:start + COMPARE_CHUNK]
-        left[start:start + len(part)] = part >> _SHIFT
-        right[start:start + len(part)] = part & _LOW
-    del packed
+    left, right = candidate_pairs(records, settings, link_only)
     keys = tuple(sorted({k for rule in settings.blocking for k in rule.keys}))
     frame, compare = _coded_compare(records, settings, keys)
     key_codes = {k: frame[k].to_numpy() for k in keys}
-    pattern = np.empty(len(left), dtype=np.int16 if math.prod(_radices(settings)) <= 1 << 15 else np.int32)
+    # int16 when the settings have at most 32,768 patterns
+    pattern = np.empty(len(left), dtype=np.int16 if math.prod(pattern_radices(settings)) <= 1 << 15 else np.int32)
     # bit r: the pair agrees on every key of blocking pass r
     agrees = np.zeros(len(left), dtype=np.uint8 if len(settings.blocking) <= 8 else np.uint32)
 
@@ -179,8 +144,9 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
         else int(((agrees >> agrees.dtype.type(bit)) & agrees.dtype.type(1)).sum())
         for bit, rule in enumerate(settings.blocking)}
     model = _fit(records, pattern, agrees, settings, link_only, (frame, compare))
-    p, decision = decide(left, pattern, model, settings, _term_frequencies(records, settings))
-    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model)
+    tf = _term_frequencies(records, settings)
+    p, decision = decide(left, pattern, model, settings, tf)
+    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, (frame, compare), tf)
 
 
 def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, settings: MatchSettings,
@@ -189,9 +155,7 @@ def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, setting
         return configured_model(settings)
     sample = random_pairs(records, settings.random_pairs, settings.seed, link_only)
     u = estimate_u(levels(compare_pairs(records, sample, settings, coded), settings), settings)
-    size = math.prod(_radices(settings))
-    present = lambda counts: (decode_patterns(np.flatnonzero(counts), settings),  # noqa: E731
-                              counts[np.flatnonzero(counts)].astype(np.float64))
+    size = math.prod(pattern_radices(settings))
     # pattern counts per combination of passes agreed on, in one pass over the pairs
     flags = 1 << len(settings.blocking)
     joint = None
@@ -211,9 +175,9 @@ def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, setting
         if counts.sum() < 2:
             continue
         active = [not set(c.columns or (c.column,)) & set(rule.keys) for c in settings.comparisons]
-        sessions.append((present(counts), active))
+        sessions.append((patterns_with_counts(counts, settings), active))
     all_counts = joint.sum(axis=1) if joint is not None else np.bincount(pattern, minlength=size)
-    fitted = estimate_by_sessions(sessions, present(all_counts), u, settings)
+    fitted = estimate_by_sessions(sessions, patterns_with_counts(all_counts, settings), u, settings)
     # The share of matches among candidate pairs is far above the chance that two records match at all;
     # scoring with it would let any two records that share a block merge on weak evidence. Like Splink,
     # score with the probability that two random comparable records match.
@@ -229,7 +193,6 @@ def explained_pairs(records: pl.DataFrame, candidates: Candidates, settings: Mat
     """The explanation of the chosen candidate rows: per-field similarities and weights, total score,
     probability, decision and reason (`dedupe.linkage.score_pairs` with the fitted model)."""
     pairs = pair_index(candidates.left[rows], candidates.right[rows], records.height)
-    features = compare_pairs(records, pairs, settings)
-    tf = _term_frequencies(records, settings)
-    tf_u = {k: freq[candidates.left[rows]] for k, freq in tf.items()} or None
+    features = compare_pairs(records, pairs, settings, candidates.coded)
+    tf_u = {k: freq[candidates.left[rows]] for k, freq in candidates.term_frequencies.items()} or None
     return score_pairs(features, settings, candidates.model, tf_u, pairs)

@@ -20,8 +20,7 @@ def lead_sources_for_profiles(batch: pl.DataFrame, assignments: pl.DataFrame, pr
     new = batch.join(assignments.select("record_key", "lead_id", "contact_id", "crm_lead_id"),
                      on="record_key", how="inner")
     columns = [*SOURCE_COLUMNS, "contact_id", "crm_lead_id"]
-    reopened = assignments.filter(pl.col("previous_lead_id").is_not_null()) if "previous_lead_id" in \
-        assignments.columns else assignments.clear()
+    reopened = assignments.filter(pl.col("previous_lead_id").is_not_null())
     if reopened.height:
         keyed = prior.with_columns(pl.concat_str("source_file", pl.lit("#"), "source_record_id").alias("record_key"))
         regrouped = keyed.join(reopened.select("record_key", "lead_id", "contact_id", "crm_lead_id"),

@@ -12,14 +12,10 @@ Verdicts take effect on the next `leadflow run` (or scheduled run): accept = the
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import datetime
 from pathlib import Path
 
-
-def _fail(message: str) -> int:
-    print(f"leadflow: error: {message}", file=sys.stderr)
-    return 2
+from leadflow.cli import _fail
 
 
 def _open(args: argparse.Namespace, read_only: bool):
