@@ -11,6 +11,7 @@ from leadflow.profiles import lead_sources_for_profiles, with_lead_state
 from pipelines.resources import LeadflowSettings
 from warehouse.queries import (
     current_leads, known_lead_records, lead_sources_of, leads_with_new_opportunity, standing_links,
+    superseded_sources,
 )
 from warehouse.review import verdicts_to_apply
 
@@ -23,15 +24,23 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
 
     Reviewer verdicts (core.match_feedback) apply on every run as must-link / cannot-link; a verdict's first
     run re-opens the leads it touches and clusters their records again, so a rejected pair is split and an
-    accepted pair of leads merged (staging.lead_moves, staging.lead_merges)."""
+    accepted pair of leads merged (staging.lead_moves, staging.lead_merges).
+
+    A corrected file (same name, new bytes) re-opens the leads of the records it replaces the same way: the
+    earlier versions leave, the corrected records come in with their earlier lead as the one to keep."""
     match_settings = settings.match_settings()
     with settings.warehouse().connect() as wh:
         verdicts = verdicts_to_apply(wh)
+        superseded = superseded_sources(wh)
+        replaced_keys = superseded["record_key"].implode()
         batch = wh.read_table("staging.normalized_records").with_columns(
-            pl.lit("batch").alias("kind"), pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"),
+            pl.lit("batch").alias("kind"),
             *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")))
+        batch = batch.join(superseded.rename({"lead_id": "original_lead_id"}), on="record_key", how="left")
         crm_people = wh.read_table("staging.crm_people").with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id"))
-        lead_records, reopened = known_lead_records(wh, verdicts.leads_to_open, verdicts.leads_kept_whole)
+        opened = sorted(set(verdicts.leads_to_open) | set(superseded["lead_id"].to_list()))
+        lead_records, reopened = known_lead_records(wh, opened, verdicts.leads_kept_whole)
+        reopened = reopened.filter(~pl.col("record_key").is_in(replaced_keys))
         retired = set(wh.query("SELECT from_lead_id FROM core.lead_merges")["from_lead_id"].to_list())
         known = pl.concat([lead_records.select(ENTITY_COLUMNS), crm_people.select(ENTITY_COLUMNS)],
                           how="vertical_relaxed")
@@ -42,10 +51,17 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
         whole = reopened.filter(pl.col("original_lead_id").is_in(verdicts.leads_kept_whole)).sort("record_key")
         keep_together = [(a, b) for _, group in whole.group_by("original_lead_id", maintain_order=True)
                          for a, b in zip(group["record_key"], group["record_key"][1:])]
-        keep_together += standing_links(wh, sorted(set(verdicts.leads_to_open) - set(verdicts.leads_kept_whole)))
+        keep_together += [(a, b) for a, b in standing_links(wh, sorted(set(opened) - set(verdicts.leads_kept_whole)))
+                          if not {a, b} & set(superseded["record_key"].to_list())]
         resolution = resolve_people(records, known, match_settings, verdicts.must_link, verdicts.cannot_link,
                                     retired, keep_together)
         moves, merges = reassignments(resolution.assignments)
+        corrected = pl.col("record_key").is_in(replaced_keys)
+        moves = moves.with_columns(pl.when(corrected).then(pl.lit("corrected file version"))
+                                   .otherwise(pl.lit("reviewer verdict")).alias("reason"))
+        merges = merges.with_columns(
+            pl.when(pl.col("from_lead_id").is_in(verdicts.leads_to_open)).then(pl.lit("reviewer verdict"))
+            .otherwise(pl.lit("corrected file version")).alias("reason"))
         wh.replace_table("staging.lead_assignments", resolution.assignments)
         wh.replace_table("staging.match_decisions", resolution.decisions)
         wh.replace_table("staging.lead_moves", moves)
@@ -66,7 +82,8 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
         "pairs_per_blocking_pass": str(resolution.pairs_per_pass),
         "reviewer_verdicts_applied": verdicts.pending.height,
         "leads_reopened": len(verdicts.leads_to_open),
-        "records_moved_by_verdicts": moves.height,
+        "records_moved_by_verdicts": moves.filter(pl.col("reason") == "reviewer verdict").height,
+        "records_replacing_an_earlier_version": superseded.height,
         "leads_merged_by_verdicts": merges.height,
     })
 
@@ -83,7 +100,10 @@ def lead_profiles(context: AssetExecutionContext, settings: LeadflowSettings) ->
         moves = wh.read_table("staging.lead_moves")
         touched = pl.concat([assignments.select("lead_id"), leads_with_new_opportunity(wh),
                              moves.select(pl.col("from_lead_id").alias("lead_id"))]).unique()
-        sources = lead_sources_for_profiles(batch, assignments, lead_sources_of(wh, touched))
+        replaced = superseded_sources(wh)["record_key"].implode()
+        prior = lead_sources_of(wh, touched).filter(
+            ~pl.concat_str("source_file", pl.lit("#"), "source_record_id").is_in(replaced))
+        sources = lead_sources_for_profiles(batch, assignments, prior)
         profiles = build_lead_profiles(sources, wh.read_table("staging.crm_people").filter(pl.col("kind") == "contact"))
         profiles = with_lead_state(profiles, current_leads(wh, touched), wh.read_table("staging.crm_opportunities"))
         wh.replace_table("staging.lead_profiles", profiles)

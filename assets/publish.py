@@ -3,14 +3,14 @@
 from datetime import datetime
 
 from dagster import (
-    AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult,
-    asset, asset_check, multi_asset,
+    AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetKey, AssetSpec,
+    MaterializeResult, MetadataValue, asset, asset_check, multi_asset,
 )
 
 from assets.match import lead_matches
 from assets.qualify import lead_qualification
 from pipelines.resources import LeadflowSettings
-from warehouse.checks import account_links, lead_ledger, lead_integrity
+from warehouse.checks import account_links, file_ledger, lead_integrity, lead_ledger, quarantine_rate
 from warehouse.publish import publish_import, rebuild_lead_funnel
 
 PUBLISHED = {
@@ -53,11 +53,29 @@ def lead_funnel(context: AssetExecutionContext, settings: LeadflowSettings) -> M
 
 @asset_check(asset=AssetKey("lead_sources"), blocking=True)
 def record_ledger(settings: LeadflowSettings) -> AssetCheckResult:
-    """Every record read from an imported lead file is in exactly one of core.lead_sources and
-    quarantine.rejected_rows."""
+    """Per imported file version, every record read is in exactly one of core.lead_sources and
+    quarantine.rejected_rows (or, once a corrected version replaced it, core.superseded_records)."""
     with settings.warehouse().connect() as wh:
         ledger = lead_ledger(wh)
-    return AssetCheckResult(passed=ledger["unbalanced_files"] == 0 and ledger["in_both"] == 0, metadata=ledger)
+        per_file = file_ledger(wh)
+    table = "\n".join(["| file | version | read | accepted | rejected | superseded |", "|---|---|---|---|---|---|"] + [
+        f"| {r['source_file']} | {r['version']} | {r['records_read']} | {r['accepted']} | {r['rejected']} | "
+        f"{r['superseded']} |" for r in per_file.tail(50).iter_rows(named=True)])
+    return AssetCheckResult(passed=ledger["unbalanced_files"] == 0 and ledger["in_both"] == 0,
+                            metadata={**ledger, "per_file": MetadataValue.md(table)})
+
+
+@asset_check(asset=AssetKey("rejected_rows"))
+def quarantine_rate_below_threshold(context: AssetCheckExecutionContext, settings: LeadflowSettings) -> AssetCheckResult:
+    """Warns when this run quarantined more than the configured share of the records it read
+    (LEADFLOW_QUARANTINE_RATE_WARN, default 5%): a vendor changed its layout or a mapping is out of date."""
+    with settings.warehouse().connect() as wh:
+        rate = quarantine_rate(wh, context.run.run_id)
+    return AssetCheckResult(passed=rate["quarantine_rate"] <= settings.quarantine_rate_warn,
+                            severity=AssetCheckSeverity.WARN,
+                            metadata={**rate, "threshold": settings.quarantine_rate_warn})
+
+
 
 
 @asset_check(asset=AssetKey("leads"))

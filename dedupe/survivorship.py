@@ -7,6 +7,8 @@ the most recent known value; a lead is do-not-contact as soon as one touch says 
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
 LATEST_NON_EMPTY = (
@@ -17,6 +19,20 @@ LATEST_NON_EMPTY = (
 
 def _latest(column: str) -> pl.Expr:
     return pl.col(column).drop_nulls().last().alias(column)
+
+
+def merge_custom_fields(documents: list[str] | None) -> str | None:
+    """Custom fields of a lead's touches (JSON objects, oldest first) as one object: the latest non-empty
+    value of each field wins, so a vendor's extra columns travel to the lead."""
+    merged: dict = {}
+    for document in documents or []:
+        try:
+            values = json.loads(document)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(values, dict):
+            merged.update({k: v for k, v in values.items() if v not in (None, "")})
+    return json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else None
 
 
 def build_lead_profiles(sources: pl.DataFrame, contacts: pl.DataFrame) -> pl.DataFrame:
@@ -41,7 +57,14 @@ def build_lead_profiles(sources: pl.DataFrame, contacts: pl.DataFrame) -> pl.Dat
         .alias("do_not_contact"),
         pl.col("contact_id").drop_nulls().first().alias("contact_id"),
         pl.col("crm_lead_id").drop_nulls().first().alias("crm_lead_id"),
-    ).with_columns(pl.col("budget_status").fill_null("unknown"))
+        (pl.col("custom_fields").drop_nulls() if "custom_fields" in sources.columns
+         else pl.lit(None, dtype=pl.Utf8).drop_nulls()).alias("custom_fields"),
+    ).with_columns(
+        pl.col("budget_status").fill_null("unknown"),
+        pl.when(pl.col("custom_fields").list.len() > 0)
+        .then(pl.col("custom_fields").map_elements(lambda v: merge_custom_fields(v.to_list()), return_dtype=pl.Utf8))
+        .alias("custom_fields"),
+    )
     if contacts.height:
         crm = contacts.select(
             "contact_id",

@@ -1,4 +1,4 @@
-"""`leadflow`: run the weekly import, write sample data, check a rules file.
+"""`leadflow`: run the weekly import, write sample data, check rules and source mappings, review, export.
 
 `leadflow run` is a thin front to Dagster: it executes the same `weekly_import` asset job that the UI,
 the schedule and the sensor run, in-process.
@@ -30,13 +30,13 @@ def _fail(message: str) -> int:
 
 
 def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching: str | None = None,
-               firmographics: str | None = None):
+               firmographics: str | None = None, sources: str | None = None):
     """Execute the weekly_import job in-process on `inbox` into `warehouse`; return the Dagster result."""
     from dagster import DagsterInstance
 
     from pipelines.definitions import build_definitions
 
-    defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics)
+    defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics, sources_path=sources)
     job = defs.resolve_job_def("weekly_import")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -60,7 +60,12 @@ def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
     for path, reason in summary["files_refused"]:
         print(f"  file refused:              {path}: {reason}")
     print(f"  records read:              {summary['records_read']}")
-    print(f"  records accepted:          {summary['records_accepted']}")
+    print(f"  records accepted:          {summary['records_accepted']} "
+          f"({summary['records_cleaned']} with values cleaned; see cleaning_notes)")
+    if summary["records_superseded"]:
+        print(f"  earlier versions replaced: {summary['records_superseded']} (corrected files; core.superseded_records)")
+    if summary["files_duplicate"]:
+        print(f"  files skipped:             {summary['files_duplicate']} (same content as a file already imported)")
     print(f"  records quarantined:       {summary['records_quarantined']}")
     for reason, n in summary["top_reasons"]:
         print(f"      {n:>5}  {reason}")
@@ -75,6 +80,8 @@ def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
           f"to CRM leads: {summary['leads_matched_to_crm_leads']}, "
           f"on CRM accounts: {summary['leads_on_crm_accounts']}")
     print(f"  leads qualified:           {summary['leads_qualified']} (converted: {summary['leads_converted']})")
+    print(f"  leads do-not-contact:      {summary['leads_do_not_contact']} (opted out or asked not to be called; "
+          f"kept, never routed to sales or telemarketing)")
     if summary["verdicts_applied"]:
         print(f"  reviewer verdicts applied: {summary['verdicts_applied']} ({summary['records_moved_by_verdicts']} "
               f"records moved, {summary['leads_merged_by_verdicts']} leads merged)")
@@ -92,13 +99,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(f"inbox folder {inbox} does not exist")
     from leadflow.rules import RulesError, load_rules
     from dedupe.settings import SettingsError, load_match_settings
+    from leadflow.sources import SourceMappingError, load_source_mappings
     try:
         load_rules(args.rules)
         load_match_settings(args.match_settings)
-    except (RulesError, SettingsError) as exc:
+        load_source_mappings(args.sources)
+    except (RulesError, SettingsError, SourceMappingError) as exc:
         return _fail(str(exc))
     started = time.perf_counter()
-    result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics)
+    result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources)
     if not result.success:
         return _fail(_failure_message(result))
     from warehouse import Warehouse
@@ -114,6 +123,9 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     try:
         info = generate_sample_inbox(Path(args.directory), seed=args.seed, people=args.people, weeks=args.weeks,
                                      noise=args.noise)
+        if args.layout == "vendor":
+            from leadflow.vendor_layouts import apply_vendor_layouts
+            info = apply_vendor_layouts(Path(args.directory), info)
     except ValueError as exc:
         return _fail(str(exc))
     print(f"wrote a sample inbox to {args.directory}: {info['people']} people, {info['records']} records in "
@@ -185,7 +197,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from leadflow.export_cli import add_export_commands
     from leadflow.review_cli import add_review_commands
+    from leadflow.sources_cli import add_sources_commands
     from leadflow.sample_data import NOISE_LEVELS  # standard library only: cheap to import
 
     noise_levels = list(NOISE_LEVELS)
@@ -196,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", required=True, help="DuckDB file (created if missing)")
     run.add_argument("--rules", help="qualification/scoring/routing rules YAML (default: packaged rules)")
     run.add_argument("--match-settings", help="matching settings YAML (default: packaged settings)")
+    run.add_argument("--sources", help="source mappings YAML (default: packaged mappings of the two vendors)")
     run.add_argument("--firmographics", help="firmographics CSV (default: <inbox>/reference/firmographics.csv)")
     run.set_defaults(func=cmd_run)
     sample = sub.add_parser("sample-data", help="write a realistic sample inbox with known truth")
@@ -205,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--weeks", type=int, default=2)
     sample.add_argument("--noise", choices=noise_levels, default="default",
                         help="how often and how badly a person's records differ (default: default)")
+    sample.add_argument("--layout", choices=["vendor", "canonical"], default="vendor",
+                        help="telemarketer files in each vendor's own layout, read through the shipped source "
+                             "mappings (default), or in the canonical layout")
     sample.set_defaults(func=cmd_sample_data)
     evaluate = sub.add_parser("evaluate", help="measure matching precision, recall, F1, pairs and time on labelled data")
     evaluate.add_argument("--dataset", required=True, choices=["febrl3", "febrl4", "generated"])
@@ -220,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     query.set_defaults(func=cmd_query)
     add_review_commands(sub)
+    add_export_commands(sub)
+    add_sources_commands(sub)
     rules = sub.add_parser("rules", help="work with the rules file")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     check = rules_sub.add_parser("check", help="validate a rules file and say exactly what is wrong")

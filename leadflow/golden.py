@@ -12,7 +12,7 @@ LEAD_COLUMNS = (
     "company", "domain", "account_id", "contact_id", "crm_lead_id", "is_existing_customer", "source",
     "campaign_id", "job_title", "country", "state", "city", "industry", "employee_count", "product_interest",
     "budget_status", "timeframe_months", "decision_maker", "do_not_contact", "touch_count", "first_touch_at",
-    "last_touch_at", "qualified_at", "converted_at", "retired_at", "created_at", "updated_at",
+    "last_touch_at", "qualified_at", "converted_at", "retired_at", "created_at", "updated_at", "custom_fields",
 )
 NEVER_OVERWRITTEN = ("source", "campaign_id", "created_at", "first_touch_at")
 STATUS_TIMES = {"Qualified": "qualified_at", "Converted": "converted_at", "Retired": "retired_at"}

@@ -8,15 +8,21 @@ by its path relative to the inbox and by the sha256 of its bytes.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-READABLE_SUFFIXES = {".csv"}
+from leadflow.readers import READ_PROBLEM, SUPPORTED_SUFFIXES, FileRefused, ReadOptions, read_file
+from leadflow.sources import (
+    SourceMapping, SourceMappings, apply_date_formats, apply_defaults, apply_value_maps, canonical_mapping,
+    header_key, map_columns,
+)
 
+# files still being written or left by other tools: never read
+IGNORED_SUFFIXES = (".done", ".part", ".tmp", ".crdownload", ".filepart", ".partial")
+DONE_MARKER = ".done"
 
 @dataclass(frozen=True)
 class SourceSpec:
@@ -46,7 +52,8 @@ CAMPAIGN_RESPONSES = SourceSpec(
 TELEMARKETER_CALLS = SourceSpec(
     source_type="telemarketer",
     raw_table="raw.telemarketer_calls",
-    columns=("call_id", "called_at", "agent", *PERSON_COLUMNS, "disposition", *QUALIFICATION_COLUMNS, "notes"),
+    columns=("call_id", "called_at", "agent", *PERSON_COLUMNS, "disposition", *QUALIFICATION_COLUMNS, "notes",
+             "campaign_id"),
     required=("called_at", "disposition", "first_name", "last_name", "phone"),
     id_column="call_id",
     extra_columns=("vendor",),
@@ -73,26 +80,27 @@ LEAD_SOURCES = (CAMPAIGN_RESPONSES, TELEMARKETER_CALLS)
 
 @dataclass(frozen=True)
 class InboxFile:
-    """One file found in the inbox."""
+    """One file found in the inbox, with the mapping its folder's source uses."""
 
     path: Path
     relative_path: str
     spec: SourceSpec
     vendor: str | None = None
+    mapping: SourceMapping | None = None
 
     @property
     def source_type(self) -> str:
         return self.spec.source_type
+
+    @property
+    def source_name(self) -> str:
+        return self.mapping.name if self.mapping else self.relative_path.split("/")[0]
 
     def sha256(self) -> str:
         return file_sha256(self.path)
 
     def size(self) -> int:
         return self.path.stat().st_size
-
-
-class FileRefused(ValueError):
-    """A whole file cannot be imported; the message says why and is safe to show and store."""
 
 
 def file_sha256(path: Path) -> str:
@@ -104,20 +112,32 @@ def file_sha256(path: Path) -> str:
 
 
 def _visible_files(folder: Path) -> list[Path]:
+    """Files an import may read: not hidden, not an office lock file, not a marker or a partial upload."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~")))
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~"))
+                  and not p.name.lower().endswith(IGNORED_SUFFIXES))
 
 
-def discover_lead_files(inbox: Path) -> list[InboxFile]:
-    """Campaign-response and telemarketer files in the inbox, in a stable order."""
-    found = [InboxFile(p, p.relative_to(inbox).as_posix(), CAMPAIGN_RESPONSES)
-             for p in _visible_files(inbox / "campaign_responses")]
+def discover_lead_files(inbox: Path, mappings: SourceMappings | None = None) -> list[InboxFile]:
+    """Campaign-response files (in campaign_responses/ and its tool subfolders) and telemarketer files (one
+    folder per vendor), each with its source's mapping, in a stable order."""
+    mappings = mappings or SourceMappings(())
+
+    def found_in(folder: Path, spec: SourceSpec, vendor: str | None = None) -> list[InboxFile]:
+        key = folder.relative_to(inbox).as_posix()
+        return [InboxFile(p, p.relative_to(inbox).as_posix(), spec, vendor, mappings.for_folder(key))
+                for p in _visible_files(folder)]
+
+    responses = inbox / "campaign_responses"
+    found = found_in(responses, CAMPAIGN_RESPONSES) if responses.is_dir() else []
+    if responses.is_dir():
+        for tool_dir in sorted(d for d in responses.iterdir() if d.is_dir() and not d.name.startswith(".")):
+            found += found_in(tool_dir, CAMPAIGN_RESPONSES)
     telemarketer = inbox / "telemarketer"
     if telemarketer.is_dir():
-        for vendor_dir in sorted(d for d in telemarketer.iterdir() if d.is_dir()):
-            found += [InboxFile(p, p.relative_to(inbox).as_posix(), TELEMARKETER_CALLS, vendor=vendor_dir.name)
-                      for p in _visible_files(vendor_dir)]
+        for vendor_dir in sorted(d for d in telemarketer.iterdir() if d.is_dir() and not d.name.startswith(".")):
+            found += found_in(vendor_dir, TELEMARKETER_CALLS, vendor_dir.name)
     return found
 
 
@@ -134,63 +154,58 @@ def discover_crm_files(inbox: Path) -> dict[str, InboxFile]:
 
 def canonical_column_name(name: str) -> str:
     """`E-Mail Address ` -> `e_mail_address`: trimmed, lower-case, runs of non-alphanumerics as one `_`."""
-    cleaned = re.sub(r"[^0-9a-z]+", "_", name.strip().lstrip("\ufeff").lower()).strip("_")
-    return cleaned or "unnamed"
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return header_key(name)
 
 
 def read_records(inbox_file: InboxFile) -> pl.DataFrame:
-    """Read a file's records as text columns named canonically, with source_record_id and source_row.
+    """Read a file's records: canonical text columns after the source's mapping (renames, value maps, date
+    formats, defaults), plus source_record_id, source_row, custom_fields (JSON of the columns the source does
+    not know), raw_record (JSON of the record exactly as it arrived, under its own headers) and read_problem
+    (why a row could not be read whole, else null).
 
-    Columns the source does not know are packed into `custom_fields` (a JSON object per record).
-    Raises FileRefused when the file cannot be used as a whole.
+    Raises FileRefused when the file cannot be used as a whole: unreadable as its type, empty, header only,
+    duplicate columns, or a required column missing after mapping.
     """
     spec = inbox_file.spec
-    if inbox_file.path.suffix.lower() not in READABLE_SUFFIXES:
-        raise FileRefused(f"unsupported file type '{inbox_file.path.suffix}': expected one of .csv")
-    data = inbox_file.path.read_bytes()
-    if not data.strip():
-        raise FileRefused("file is empty")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused("file is binary, not CSV text")
-    text = _decode(data)
-    try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False,
-                            truncate_ragged_lines=True)
-    except pl.exceptions.PolarsError as exc:
-        raise FileRefused(f"file cannot be read as CSV: {type(exc).__name__}") from None
-    names = [canonical_column_name(c) for c in frame.columns]
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise FileRefused(f"duplicate column names: {', '.join(duplicated)}")
-    frame.columns = names
-    missing = [c for c in spec.required if c not in names]
+    mapping = inbox_file.mapping or canonical_mapping(inbox_file.relative_path.rsplit("/", 1)[0])
+    if inbox_file.path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise FileRefused(f"unsupported file type '{inbox_file.path.suffix}': expected one of "
+                          f"{', '.join(SUPPORTED_SUFFIXES)}")
+    frame = read_file(inbox_file.path, mapping.read if inbox_file.mapping else ReadOptions())
+    problem = frame[READ_PROBLEM] if READ_PROBLEM in frame.columns else None
+    if problem is not None:
+        frame = frame.drop(READ_PROBLEM)
+    headers = frame.columns
+    columns = map_columns(headers, mapping, spec.columns)
+    if columns.duplicated:
+        raise FileRefused(f"duplicate column names after mapping: {', '.join(columns.duplicated)}")
+    custom_keys = [header_key(h) for h in columns.custom]
+    repeated = sorted({k for k in custom_keys if custom_keys.count(k) > 1})
+    if repeated:
+        raise FileRefused(f"duplicate column names: {', '.join(repeated)}")
+    present = set(columns.renamed.values()) | set(mapping.defaults)
+    missing = [c for c in spec.required if c not in present]
     if missing:
-        raise FileRefused(f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+        raise FileRefused(f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+                          + (f" (source {mapping.name})" if inbox_file.mapping and inbox_file.mapping.columns else ""))
     if frame.height == 0:
         raise FileRefused("file has a header but no records")
-    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
-    known = [c for c in spec.columns if c in names]
-    extra = [c for c in names if c not in spec.columns]
-    custom = (pl.struct(extra).struct.json_encode() if extra else pl.lit(None, dtype=pl.Utf8)).alias("custom_fields")
+    raw_record = pl.struct(pl.col(headers)).struct.json_encode().alias("raw_record")
+    custom = (pl.struct(pl.col(list(columns.custom)).name.map(header_key)).struct.json_encode()
+              if columns.custom else pl.lit(None, dtype=pl.Utf8)).alias("custom_fields")
     row = pl.int_range(1, frame.height + 1, dtype=pl.Int32).alias("source_row")
-    frame = frame.select(row, *known, custom).with_columns(
-        pl.lit(None, dtype=pl.Utf8).alias(c) for c in spec.columns if c not in names
+    frame = frame.select(
+        row, raw_record, custom,
+        *(pl.col(h).str.strip_chars().replace("", None).alias(target) for h, target in columns.renamed.items()),
     )
+    frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in spec.columns if c not in frame.columns)
+    frame = apply_defaults(apply_date_formats(apply_value_maps(frame, mapping), mapping), mapping)
     if spec.id_column:
         record_id = pl.coalesce(pl.col(spec.id_column), pl.format("row-{}", pl.col("source_row")))
     else:
         record_id = pl.format("row-{}", pl.col("source_row"))
-    return frame.with_columns(record_id.alias("source_record_id")).select(
-        "source_record_id", "source_row", *spec.columns, "custom_fields"
+    read_problem = (problem.alias("read_problem") if problem is not None
+                    else pl.lit(None, dtype=pl.Utf8).alias("read_problem"))
+    return frame.with_columns(record_id.alias("source_record_id"), read_problem).select(
+        "source_record_id", "source_row", *spec.columns, "custom_fields", "raw_record", "read_problem"
     )

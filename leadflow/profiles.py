@@ -9,7 +9,7 @@ SOURCE_COLUMNS = (
     "lead_id", "source_file", "source_record_id", "touch_at", "source", "campaign_id", "response_type",
     "disposition", "opt_in", "first_name", "last_name", "email", "phone", "company", "company_key", "domain",
     "job_title", "country", "state", "city", "product_interest", "budget_status", "timeframe_months",
-    "decision_maker",
+    "decision_maker", "custom_fields",
 )
 
 

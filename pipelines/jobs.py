@@ -8,7 +8,7 @@ from dagster import (
     define_asset_job, in_process_executor, schedule, sensor, ScheduleEvaluationContext,
 )
 
-from leadflow.inbox import discover_crm_files, discover_lead_files, file_sha256
+from leadflow.inbox import DONE_MARKER, discover_crm_files, discover_lead_files, file_sha256
 from pipelines.resources import LeadflowSettings
 
 WEEKLY_IMPORT = "weekly_import"
@@ -21,13 +21,34 @@ weekly_import_job = define_asset_job(
 )
 
 
-def inbox_fingerprints(settings: LeadflowSettings) -> dict[str, str]:
-    """Relative path -> sha256 of every file the import would read."""
+def inbox_files(settings: LeadflowSettings) -> list:
+    """Every file an import would read (lead files with their mappings, and the CRM snapshot)."""
     inbox = settings.inbox()
     if not inbox.is_dir():
-        return {}
-    files = [*discover_lead_files(inbox), *discover_crm_files(inbox).values()]
-    return {f.relative_path: file_sha256(f.path) for f in files}
+        return []
+    return [*discover_lead_files(inbox, settings.source_mappings()), *discover_crm_files(inbox).values()]
+
+
+def settled_files(previous: dict, files: list) -> tuple[dict, list[str]]:
+    """Which files are safe to read: those with a `.done` marker beside them, or whose size and modification
+    time did not change since the previous sensor tick (a file still being uploaded grows or is touched).
+
+    `previous` is the last tick's `{path: [size, mtime_ns, sha256 or None]}`; returns this tick's state
+    (sha256 computed once per settled version) and the settled paths.
+    """
+    state, settled = {}, []
+    for f in files:
+        stat = f.path.stat()
+        size, mtime = stat.st_size, stat.st_mtime_ns
+        before = previous.get(f.relative_path)
+        unchanged = before is not None and before[0] == size and before[1] == mtime
+        done = f.path.with_name(f.path.name + DONE_MARKER).exists()
+        sha = before[2] if unchanged and before[2] else None
+        if unchanged or done:
+            sha = sha or file_sha256(f.path)
+            settled.append(f.relative_path)
+        state[f.relative_path] = [size, mtime, sha]
+    return state, settled
 
 
 def build_weekly_schedule(cron: str, timezone: str):
@@ -41,14 +62,23 @@ def build_weekly_schedule(cron: str, timezone: str):
 
 
 @sensor(job=weekly_import_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.STOPPED,
-        description="Starts an import when new file content arrives in the inbox; keyed by content hash, so the "
-                    "same bytes never start two runs.")
+        description="Starts an import when new file content has settled in the inbox: a file is read only once its "
+                    "size and modification time were the same at two ticks, or it has a `<name>.done` marker, so "
+                    "a half-uploaded file is never read. Runs are keyed by content hash: the same bytes never start "
+                    "two runs.")
 def inbox_sensor(context: SensorEvaluationContext, settings: LeadflowSettings):
-    seen = set(json.loads(context.cursor)) if context.cursor else set()
-    current = inbox_fingerprints(settings)
-    new = sorted(sha for sha in current.values() if sha not in seen)
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    if isinstance(cursor, list):  # cursor of an earlier release: the shas already started
+        cursor = {"seen": cursor, "files": {}}
+    seen = set(cursor.get("seen", []))
+    state, settled = settled_files(cursor.get("files", {}), inbox_files(settings))
+    new = sorted({state[path][2] for path in settled} - seen)
+    waiting = len(state) - len(settled)
+    context.update_cursor(json.dumps({"seen": sorted(seen | set(new)), "files": state}))
     if not new:
-        return SkipReason("no new file content in the inbox")
-    context.update_cursor(json.dumps(sorted(seen | set(new))))
+        return SkipReason(f"no new settled file content in the inbox ({waiting} file(s) still settling)")
     run_key = hashlib.sha256("".join(new).encode()).hexdigest()
-    return RunRequest(run_key=run_key, tags={"leadflow/trigger": "inbox_sensor", "leadflow/new_files": str(len(new))})
+    selection = {"config": {"only_files": sorted(settled)}}
+    return RunRequest(run_key=run_key, run_config={"ops": {"raw_lead_records": selection,
+                                                           "raw_crm_snapshot": selection}},
+                      tags={"leadflow/trigger": "inbox_sensor", "leadflow/new_files": str(len(new))})

@@ -7,17 +7,22 @@ from dagster import ConfigurableResource
 
 from dedupe.settings import MatchSettings, load_match_settings
 from leadflow.enrichment import CompanyDataProvider, NoProvider, ReferenceFileProvider
+from leadflow.sources import SourceMappings, load_source_mappings
 from leadflow.rules import Rules, load_rules
 from warehouse import Warehouse
 
 
 class LeadflowSettings(ConfigurableResource):
-    """The import's inputs and outputs: inbox folder, DuckDB file, rules and matching settings files."""
+    """The import's inputs and outputs: inbox folder, DuckDB file, rules, matching settings and source mapping
+    files, and the data-quality thresholds the checks warn at."""
 
     inbox_dir: str
     warehouse_path: str
     rules_path: Optional[str] = None
     matching_settings_path: Optional[str] = None
+    sources_path: Optional[str] = None
+    quarantine_rate_warn: float = 0.05
+    inbox_max_age_days: float = 8.0
 
     def inbox(self) -> Path:
         return Path(self.inbox_dir)
@@ -30,6 +35,9 @@ class LeadflowSettings(ConfigurableResource):
 
     def match_settings(self) -> MatchSettings:
         return load_match_settings(self.matching_settings_path)
+
+    def source_mappings(self) -> SourceMappings:
+        return load_source_mappings(self.sources_path)
 
 
 class CompanyDataResource(ConfigurableResource):

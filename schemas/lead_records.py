@@ -22,13 +22,14 @@ BUDGET_WORDS = {
     "unknown": "unknown", "n/a": "unknown", "?": "unknown",
 }
 MAX_TIMEFRAME_MONTHS = 120
+DISPOSITIONS = ["interested", "callback", "not_interested", "wrong_number", "do_not_call", "no_answer"]
 
 STAGED_COLUMNS = (
     "source_file", "source_record_id", "source_row", "source_type", "vendor", "file_sha256", "touch_at",
     "campaign_id", "campaign_name", "response_type", "disposition", "first_name", "last_name", "email", "phone",
     "company", "website", "job_title", "country", "state", "city", "product_interest", "budget_status",
     "timeframe_months", "decision_maker", "opt_in", "notes", "custom_fields", "cleaning_notes",
-    "is_duplicate_record_id", "raw_record",
+    "is_duplicate_record_id", "raw_record", "read_problem",
 )
 
 
@@ -74,19 +75,20 @@ def clean_lead_records(raw: pl.DataFrame, source_type: str) -> pl.DataFrame:
     else:
         frame = raw.with_columns(
             pl.col("called_at").alias("_touch_raw"),
-            pl.lit(None, dtype=pl.Utf8).alias("campaign_id"),
+            (pl.col("campaign_id") if "campaign_id" in raw.columns else pl.lit(None, dtype=pl.Utf8))
+            .alias("campaign_id"),
             pl.lit(None, dtype=pl.Utf8).alias("campaign_name"),
             pl.lit("telemarketing_call").alias("response_type"),
             pl.lit(None, dtype=pl.Utf8).alias("opt_in"),
         )
     budget = pl.col("budget_status").str.strip_chars().str.to_lowercase()
-    if "raw_record" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("raw_record"))
+    frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("raw_record", "read_problem")
+                               if c not in frame.columns)
     frame = frame.with_columns(
         pl.lit(source_type).alias("source_type"),
         parse_timestamp("_touch_raw").alias("touch_at"),
         _snake("response_type").alias("response_type"),
-        _snake("disposition").alias("disposition"),
+        _snake("disposition").alias("_disposition"),
         budget.replace_strict(BUDGET_WORDS, default="unknown", return_dtype=pl.Utf8).alias("budget_status"),
         parse_months("timeframe_months").alias("_months"),
         parse_boolean("decision_maker").alias("_decision_maker"),
@@ -101,23 +103,30 @@ def clean_lead_records(raw: pl.DataFrame, source_type: str) -> pl.DataFrame:
               "decision_maker not a yes/no value: nulled"),
         _note(pl.col("opt_in").is_not_null() & pl.col("_opt_in").is_null(), "opt_in not a yes/no value: nulled"),
         _note(budget.is_not_null() & ~budget.is_in(list(BUDGET_WORDS)), "budget_status unknown word: set to unknown"),
+        _note(pl.col("_disposition").is_not_null() & ~pl.col("_disposition").is_in(DISPOSITIONS),
+              "disposition not a known outcome (map the vendor's code in the source mapping): nulled"),
     ], separator="; ", ignore_nulls=True)
     return frame.with_columns(
         pl.col("_months").alias("timeframe_months"),
         pl.col("_decision_maker").alias("decision_maker"),
         pl.col("_opt_in").alias("opt_in"),
+        pl.when(pl.col("_disposition").is_in(DISPOSITIONS)).then(pl.col("_disposition")).alias("disposition"),
         pl.when(notes == "").then(None).otherwise(notes).alias("cleaning_notes"),
         (pl.col("_dup") & (pl.col("_dup_rank") > 1)).alias("is_duplicate_record_id"),
     ).select(STAGED_COLUMNS)
 
 
 class StagedLeadRecord(pa.DataFrameModel):
-    """A lead record that can be used: it has a date and identifies a person."""
+    """A lead record that can be used: it was read whole, has a date and identifies a person, once per file."""
 
     source_file: str = pa.Field(nullable=False)
     source_record_id: str = pa.Field(nullable=False)
+    source_type: str = pa.Field(isin=["campaign_response", "telemarketer"])
     touch_at: pl.Datetime = pa.Field(nullable=False)
     is_duplicate_record_id: bool = pa.Field(isin=[False])
+    read_problem: str = pa.Field(nullable=True, isin=[])
+    timeframe_months: pl.Int32 = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": MAX_TIMEFRAME_MONTHS})
+    budget_status: str = pa.Field(nullable=True, isin=sorted(set(BUDGET_WORDS.values())))
 
     @pa.dataframe_check(name="identifies_a_person")
     @classmethod
@@ -131,8 +140,39 @@ class StagedLeadRecord(pa.DataFrameModel):
         coerce = False
 
 
+class CampaignResponseRecord(StagedLeadRecord):
+    """A usable campaign response: as StagedLeadRecord; its response type names what the person did."""
+
+    source_type: str = pa.Field(isin=["campaign_response"])
+    response_type: str = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$")
+
+
+class TelemarketerCallRecord(StagedLeadRecord):
+    """A usable telemarketer call: as StagedLeadRecord, with its vendor and an outcome leadflow knows (or none)."""
+
+    source_type: str = pa.Field(isin=["telemarketer"])
+    vendor: str = pa.Field(nullable=False)
+    disposition: str = pa.Field(nullable=True, isin=DISPOSITIONS)
+
+
+STAGED_MODELS = {"campaign_response": CampaignResponseRecord, "telemarketer": TelemarketerCallRecord}
+
+
 LEAD_RECORD_REASONS = {
+    "read_problem:isin": "record could not be read whole",
     "touch_at:not_nullable": "date missing or not a date: responded_at/called_at must be an ISO-8601 date or timestamp",
     "is_duplicate_record_id:isin": "record id repeats an earlier record of the same file",
     "identifies_a_person": "cannot identify a person: first name, last name, email and phone are all empty",
 }
+
+
+def with_read_problems(rejected: pl.DataFrame) -> pl.DataFrame:
+    """Say exactly what could not be read (`row has 12 values but the header has 10 columns`) in the reason."""
+    if "read_problem" not in rejected.columns:
+        return rejected
+    return rejected.with_columns(
+        pl.when(pl.col("read_problem").is_not_null())
+        .then(pl.col("reason").str.replace(LEAD_RECORD_REASONS["read_problem:isin"],
+                                           pl.concat_str(pl.lit("record could not be read whole: "),
+                                                         pl.col("read_problem")), literal=True))
+        .otherwise(pl.col("reason")).alias("reason"))

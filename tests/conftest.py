@@ -10,6 +10,7 @@ import pytest
 
 from leadflow.cli import run_import
 from leadflow.sample_data import generate_sample_inbox
+from leadflow.vendor_layouts import apply_vendor_layouts
 
 SAMPLE_PEOPLE = 600
 WEEK_1, WEEK_2 = "2026-W46", "2026-W47"
@@ -38,7 +39,8 @@ def table_fingerprint(warehouse: Path) -> dict[str, list]:
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("sample")
-    generate_sample_inbox(root, seed=11, people=SAMPLE_PEOPLE, weeks=2, start_week=WEEK_1)
+    # telemarketer files in the vendors' own layouts, read through the shipped source mappings (as in production)
+    apply_vendor_layouts(root, generate_sample_inbox(root, seed=11, people=SAMPLE_PEOPLE, weeks=2, start_week=WEEK_1))
     return root
 
 

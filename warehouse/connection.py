@@ -61,7 +61,7 @@ class WarehouseSession:
         """Run a file of `;`-separated statements (full-line `--` comments allowed, no `;` inside literals)."""
         code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
         for statement in code.split(";"):
-            if statement.strip():
+            if any(line.strip() and not line.lstrip().startswith("--") for line in statement.splitlines()):
                 self.con.execute(statement).complete()
 
     def execute(self, sql: str, params: Sequence | None = None) -> None:

@@ -39,10 +39,13 @@ def _known(wh: WarehouseSession, path: str, sha: str) -> bool:
 
 def _register(wh: WarehouseSession, f: InboxFile, sha: str, status: str, read: int | None, reason: str | None,
               run_id: str, now: datetime) -> None:
+    version = 1 + wh.scalar("SELECT count(*) FROM core.import_files WHERE source_file = ?", [f.relative_path])
+    modified = datetime.fromtimestamp(f.path.stat().st_mtime)
     wh.execute(
         "INSERT INTO core.import_files (source_file, file_sha256, source_type, size_bytes, status, records_read, "
-        "reason, first_seen_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [f.relative_path, sha, f.source_type, f.size(), status, read, reason, now, run_id],
+        "reason, first_seen_at, run_id, source_name, version, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [f.relative_path, sha, f.source_type, f.size(), status, read, reason, now, run_id, f.source_name, version,
+         modified],
     )
 
 
@@ -50,12 +53,18 @@ def land_files(wh: WarehouseSession, files: list[InboxFile], run_id: str, now: d
                replace_previous: bool = False) -> LandingReport:
     """Land every file not seen before (by path and sha256).
 
-    With `replace_previous` (the CRM snapshot, replaced whole at each export) a new version of a file
-    replaces the earlier version's raw rows, and the earlier registry row is marked `replaced`.
+    A new version of a lead file (same path, new bytes) lands beside the earlier ones with the next
+    `version`; publishing it supersedes the earlier versions' records with the same record id. With
+    `replace_previous` (the CRM snapshot, replaced whole at each export) a new version of a file replaces the
+    earlier version's raw rows, and the earlier registry row is marked `replaced`.
     """
     report = LandingReport()
     for f in files:
-        sha = f.sha256()
+        try:
+            sha = f.sha256()
+        except OSError as exc:  # vanished or unreadable since discovery: try again next run, nothing registered
+            report.refused[f.relative_path] = f"file cannot be opened: {exc.strerror or type(exc).__name__}"
+            continue
         if _known(wh, f.relative_path, sha):
             report.skipped.append(f.relative_path)
             continue
@@ -67,9 +76,10 @@ def land_files(wh: WarehouseSession, files: list[InboxFile], run_id: str, now: d
             continue
         try:
             records = read_records(f)
-        except FileRefused as exc:
-            _register(wh, f, sha, "refused", None, str(exc), run_id, now)
-            report.refused[f.relative_path] = str(exc)
+        except (FileRefused, OSError) as exc:
+            reason = str(exc) if isinstance(exc, FileRefused) else f"file cannot be opened: {exc.strerror}"
+            _register(wh, f, sha, "refused", None, reason, run_id, now)
+            report.refused[f.relative_path] = reason
             continue
         extra = {"vendor": pl.lit(f.vendor, dtype=pl.Utf8)} if "vendor" in f.spec.extra_columns else {}
         frame = records.with_columns(

@@ -12,6 +12,7 @@ from importlib import resources
 import polars as pl
 
 from warehouse.connection import WarehouseSession
+from warehouse.queries import incoming_records_sql
 
 LEAD_TYPES = ("campaign_response", "telemarketer")
 
@@ -49,7 +50,8 @@ def publish_import(wh: WarehouseSession, run_id: str, now: datetime) -> dict[str
     applied = wh.read_table("staging.feedback_applied")
 
     with wh.transaction():
-        counts = {
+        counts = {"records_superseded": _supersede_earlier_versions(wh, run_id, now)}
+        counts |= {
             "lead_sources": wh.insert("core.lead_sources", _stamp(sources, run_id, loaded_at=now)),
             "rejected_rows": wh.insert("quarantine.rejected_rows", _stamp(rejected, run_id, rejected_at=now)),
         }
@@ -64,6 +66,7 @@ def publish_import(wh: WarehouseSession, run_id: str, now: datetime) -> dict[str
         counts["status_changes"] = wh.insert("core.lead_status_history", _stamp(changes, run_id, recorded_at=now))
         counts["match_decisions"] = wh.insert("core.match_decisions", _stamp(decisions, run_id, decided_at=now))
         counts.update(_apply_verdicts(wh, moves, merges, applied, run_id, now))
+        counts["leads_emptied"] = _drop_emptied_leads(wh, run_id, now)
         counts["match_review_opened"] = _open_reviews(wh, decisions, run_id, now)
         wh.execute(
             """
@@ -98,7 +101,7 @@ def _apply_verdicts(wh: WarehouseSession, moves: pl.DataFrame, merges: pl.DataFr
         wh.execute(
             f"""
             INSERT INTO core.lead_source_moves
-            SELECT s.source_file, s.source_record_id, m.from_lead_id, m.to_lead_id, 'reviewer verdict', ?, ?
+            SELECT s.source_file, s.source_record_id, m.from_lead_id, m.to_lead_id, m.reason, ?, ?
             FROM core.lead_sources s JOIN {moved} m ON s.source_file || '#' || s.source_record_id = m.record_key
             """,
             [run_id, now],
@@ -111,12 +114,76 @@ def _apply_verdicts(wh: WarehouseSession, moves: pl.DataFrame, merges: pl.DataFr
         )
     with wh.registered(merges) as merged:
         wh.execute(f"DELETE FROM core.leads WHERE lead_id IN (SELECT from_lead_id FROM {merged})")
-        wh.execute(f"INSERT INTO core.lead_merges SELECT from_lead_id, into_lead_id, 'reviewer verdict', ?, ? "
+        wh.execute(f"INSERT INTO core.lead_merges SELECT from_lead_id, into_lead_id, reason, ?, ? "
                    f"FROM {merged}", [run_id, now])
     with wh.registered(applied) as done:
         wh.execute(f"UPDATE core.match_feedback SET applied_run_id = ?, applied_at = ? "
                    f"WHERE feedback_id IN (SELECT feedback_id FROM {done})", [run_id, now])
     return {"records_moved": moves.height, "leads_merged": merges.height, "verdicts_applied": applied.height}
+
+
+SUPERSEDE = """
+WITH incoming AS ({incoming})
+INSERT INTO core.superseded_records
+SELECT s.source_file, s.source_record_id, s.file_sha256, s.source_row, '{outcome}', {lead_id}, {reason},
+       to_json(s)::VARCHAR, i.file_sha256, ?, ?
+FROM {table} s JOIN incoming i
+  ON s.source_file = i.source_file AND s.source_record_id = i.source_record_id AND s.file_sha256 <> i.file_sha256
+"""
+
+REMOVE_SUPERSEDED = """
+DELETE FROM {table} s WHERE EXISTS (
+  SELECT 1 FROM core.superseded_records x
+  WHERE x.source_file = s.source_file AND x.source_record_id = s.source_record_id
+    AND x.file_sha256 = s.file_sha256 AND x.run_id = ?)
+"""
+
+
+def _supersede_earlier_versions(wh: WarehouseSession, run_id: str, now: datetime) -> int:
+    """Move earlier versions of the records a corrected file re-sends (same path and record id) out of
+    core.lead_sources and quarantine.rejected_rows into core.superseded_records, and count them on the
+    earlier file versions. Returns how many were superseded."""
+    incoming = incoming_records_sql()
+    for table, outcome, lead_id, reason in (("core.lead_sources", "accepted", "s.lead_id", "NULL"),
+                                            ("quarantine.rejected_rows", "rejected", "NULL", "s.reason")):
+        wh.execute(SUPERSEDE.format(incoming=incoming, table=table, outcome=outcome, lead_id=lead_id,
+                                    reason=reason), [now, run_id])
+        wh.execute(REMOVE_SUPERSEDED.format(table=table), [run_id])
+    wh.execute(
+        """
+        UPDATE core.import_files f SET superseded_at = ?,
+          records_superseded = (SELECT count(*) FROM core.superseded_records x
+                                WHERE x.source_file = f.source_file AND x.file_sha256 = f.file_sha256),
+          records_accepted = (SELECT count(*) FROM core.lead_sources s
+                              WHERE s.source_file = f.source_file AND s.file_sha256 = f.file_sha256),
+          records_rejected = (SELECT count(*) FROM quarantine.rejected_rows q
+                              WHERE q.source_file = f.source_file AND q.file_sha256 = f.file_sha256)
+        WHERE (f.source_file, f.file_sha256) IN (SELECT source_file, file_sha256 FROM core.superseded_records
+                                                 WHERE run_id = ?)
+        """,
+        [now, run_id],
+    )
+    return wh.scalar("SELECT count(*) FROM core.superseded_records WHERE run_id = ?", [run_id])
+
+
+def _drop_emptied_leads(wh: WarehouseSession, run_id: str, now: datetime) -> int:
+    """A lead whose every record a corrected file replaced (or rejected) has nothing left: it leaves
+    core.leads and core.lead_merges records where it went (nowhere); its id is never issued again."""
+    emptied = wh.query(
+        """
+        SELECT DISTINCT x.lead_id FROM core.superseded_records x
+        WHERE x.run_id = ? AND x.lead_id IS NOT NULL
+          AND x.lead_id NOT IN (SELECT lead_id FROM core.lead_sources)
+          AND x.lead_id IN (SELECT lead_id FROM core.leads)
+        """,
+        [run_id],
+    )
+    if emptied.height:
+        with wh.registered(emptied) as gone:
+            wh.execute(f"DELETE FROM core.leads WHERE lead_id IN (SELECT lead_id FROM {gone})")
+            wh.execute(f"INSERT INTO core.lead_merges SELECT lead_id, NULL, "
+                       f"'every record replaced by a corrected file version', ?, ? FROM {gone}", [run_id, now])
+    return emptied.height
 
 
 def _open_reviews(wh: WarehouseSession, decisions: pl.DataFrame, run_id: str, now: datetime) -> int:

@@ -82,3 +82,29 @@ def standing_links(wh: WarehouseSession, lead_ids: list[str]) -> list[tuple[str,
     with wh.registered(pl.DataFrame({"lead_id": list(lead_ids)}, schema={"lead_id": pl.Utf8})) as ids:
         links = wh.query(STANDING_LINKS.format(ids=ids))
     return list(zip(links["left_key"].to_list(), links["right_key"].to_list()))
+
+
+INCOMING_RECORDS = """
+SELECT DISTINCT r.source_file, r.source_record_id, r.file_sha256 FROM {raw} r
+JOIN core.import_files f ON r.source_file = f.source_file AND r.file_sha256 = f.file_sha256
+WHERE f.status = 'landed'
+"""
+
+SUPERSEDED_SOURCES = """
+WITH incoming AS ({incoming})
+SELECT s.source_file || '#' || s.source_record_id AS record_key, s.lead_id
+FROM core.lead_sources s JOIN incoming i
+  ON s.source_file = i.source_file AND s.source_record_id = i.source_record_id AND s.file_sha256 <> i.file_sha256
+"""
+
+
+def incoming_records_sql() -> str:
+    """SQL of this import's records (every landed lead file version), accepted or not: what supersedes."""
+    return " UNION ".join(INCOMING_RECORDS.format(raw=raw)
+                          for raw in ("raw.campaign_responses", "raw.telemarketer_calls"))
+
+
+def superseded_sources(wh: WarehouseSession) -> pl.DataFrame:
+    """Published records that a new version of their file replaces (same path and record id, other bytes):
+    record_key and the lead each belonged to."""
+    return wh.query(SUPERSEDED_SOURCES.format(incoming=incoming_records_sql()))

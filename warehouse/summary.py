@@ -27,6 +27,12 @@ def run_summary(wh: WarehouseSession, run_id: str) -> dict:
         "crm_records_quarantined": one("SELECT count(*) FROM quarantine.rejected_rows WHERE run_id = ? "
                                        "AND source_type = 'crm'"),
         "top_reasons": [tuple(r) for r in reasons.iter_rows()],
+        "records_cleaned": one("SELECT count(*) FROM core.lead_sources WHERE run_id = ? AND cleaning_notes IS NOT NULL"),
+        "records_superseded": one("SELECT count(*) FROM core.superseded_records WHERE run_id = ?"),
+        "files_duplicate": one("SELECT count(*) FROM core.import_files WHERE run_id = ? AND status = 'duplicate'"),
+        "leads_do_not_contact": one(
+            "SELECT count(*) FROM core.leads WHERE do_not_contact AND lead_id IN "
+            "(SELECT lead_id FROM core.lead_sources WHERE run_id = ?)"),
         "leads_created": one("SELECT count(*) FROM core.lead_status_history WHERE run_id = ? AND rule_id = 'new-lead'"),
         "records_merged_into_existing_leads": one(
             "SELECT count(*) FROM core.lead_sources s WHERE s.run_id = ? AND s.lead_id IN "

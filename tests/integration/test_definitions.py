@@ -39,12 +39,14 @@ def test_inbox_sensor_keys_runs_by_content_and_never_repeats_a_file(tmp_path, sa
     shutil.copytree(sample / "campaign_responses", inbox / "campaign_responses")
     settings = LeadflowSettings(inbox_dir=str(inbox), warehouse_path=str(tmp_path / "w.duckdb"))
     with DagsterInstance.ephemeral() as instance:
-        context = build_sensor_context(instance=instance, resources={"settings": settings})
+        observed = build_sensor_context(instance=instance, resources={"settings": settings})
+        assert inbox_sensor(observed).skip_message.endswith("(2 file(s) still settling)")  # first sight: wait
+        context = build_sensor_context(instance=instance, cursor=observed.cursor, resources={"settings": settings})
         first = inbox_sensor(context)
         assert first.run_key and first.tags["leadflow/new_files"] == "2"
         again = inbox_sensor(build_sensor_context(instance=instance, cursor=context.cursor,
                                                   resources={"settings": settings}))
-        assert again.skip_message == "no new file content in the inbox"
+        assert again.skip_message == "no new settled file content in the inbox (0 file(s) still settling)"
         # the same bytes under another name are not new content
         shutil.copy(inbox / "campaign_responses" / "responses_2026-W46.csv", inbox / "campaign_responses" / "copy.csv")
         renamed = inbox_sensor(build_sensor_context(instance=instance, cursor=context.cursor,

@@ -157,3 +157,40 @@ CREATE TABLE IF NOT EXISTS core.lead_source_moves (
     source_file VARCHAR NOT NULL, source_record_id VARCHAR NOT NULL, from_lead_id VARCHAR, to_lead_id VARCHAR,
     reason VARCHAR, run_id VARCHAR, moved_at TIMESTAMP
 );
+
+-- Additions after the first release: a warehouse file created earlier gains these columns on open.
+ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS source_name VARCHAR;        -- the mapping used
+ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS version INTEGER;            -- 1, 2, ... per source_file
+ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS modified_at TIMESTAMP;      -- the file's mtime when seen
+ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS records_superseded INTEGER;  -- by a later version
+ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS superseded_at TIMESTAMP;
+ALTER TABLE raw.campaign_responses ADD COLUMN IF NOT EXISTS raw_record VARCHAR;    -- JSON, as it arrived
+ALTER TABLE raw.campaign_responses ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
+ALTER TABLE raw.telemarketer_calls ADD COLUMN IF NOT EXISTS campaign_id VARCHAR;   -- a vendor's default campaign
+ALTER TABLE raw.telemarketer_calls ADD COLUMN IF NOT EXISTS raw_record VARCHAR;
+ALTER TABLE raw.telemarketer_calls ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
+ALTER TABLE raw.crm_accounts ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
+ALTER TABLE raw.crm_contacts ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
+ALTER TABLE raw.crm_leads ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
+ALTER TABLE raw.crm_opportunities ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
+ALTER TABLE raw.crm_campaigns ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
+
+-- One row per earlier version of a record that a corrected file (same path, new bytes, same record id)
+-- replaced: what it was, where it was (accepted with its lead, or rejected with its reason), and by what.
+CREATE TABLE IF NOT EXISTS core.superseded_records (
+    source_file           VARCHAR NOT NULL,
+    source_record_id      VARCHAR NOT NULL,
+    file_sha256           VARCHAR NOT NULL,   -- the earlier version's bytes
+    source_row            INTEGER,
+    outcome               VARCHAR NOT NULL,   -- accepted | rejected (where the earlier version had ended)
+    lead_id               VARCHAR,            -- accepted: the lead it belonged to
+    reason                VARCHAR,            -- rejected: its quarantine reason
+    record                VARCHAR,            -- JSON: the earlier published row
+    superseded_by_sha256  VARCHAR NOT NULL,
+    superseded_at         TIMESTAMP,
+    run_id                VARCHAR
+);
+
+-- a lead emptied because a corrected file replaced (or rejected) its only records merges into nothing
+ALTER TABLE core.lead_merges ALTER COLUMN into_lead_id DROP NOT NULL;
+ALTER TABLE core.leads ADD COLUMN IF NOT EXISTS custom_fields VARCHAR;  -- JSON: latest value of each custom field

@@ -1,0 +1,132 @@
+"""Write canonical telemarketer files in a vendor's own layout, derived from that vendor's source mapping.
+
+The sample inbox uses this so the demo and the tests read vendor files the way production does: through
+the shipped mappings (headers, codes, date formats, delimiter, encoding, workbook sheet). Writing the
+layout from the mapping itself keeps the two from drifting apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+
+from leadflow.sources import SourceMapping
+
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "x", "ja", "oui", "si"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non"}
+# a column each vendor adds that leadflow does not know: it travels as a custom field
+EXTRA_COLUMNS = {"callpoint": ("Liste", "Q4 Kaltakquise"), "dialogue_direct": ("Call Duration (s)", "184")}
+
+
+def _inverse(mapping: SourceMapping) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    headers: dict[str, str] = {}
+    for header, target in mapping.columns.items():
+        headers.setdefault(target, header)
+    values = {}
+    for column, table in mapping.values.items():
+        inverse: dict[str, str] = {}
+        for source_value, canonical in table.items():
+            inverse.setdefault(canonical, source_value)
+        values[column] = inverse
+    return headers, values
+
+
+def _canonical_word(column: str, value: str) -> str:
+    word = value.strip().lower()
+    if column in ("decision_maker", "opt_in"):
+        return "true" if word in TRUE_WORDS else "false" if word in FALSE_WORDS else value
+    return word
+
+
+def _vendor_value(column: str, value: str, values: dict[str, dict[str, str]], date_format: str | None,
+                  date_columns: tuple[str, ...]) -> str:
+    if not value:
+        return value
+    if column in date_columns and date_format:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "")).strftime(date_format)
+        except ValueError:
+            return value
+    if column in values:
+        return values[column].get(_canonical_word(column, value), value)
+    return value
+
+
+def vendor_rows(canonical_csv: Path, mapping: SourceMapping, vendor: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a canonical telemarketer CSV rewritten in the vendor's layout."""
+    from leadflow.sources import DATE_COLUMNS
+
+    headers, values = _inverse(mapping)
+    date_columns = DATE_COLUMNS[mapping.source_type]
+    with open(canonical_csv, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        canonical = next(reader)
+        rows = list(reader)
+    formats = {c: (mapping.date_formats.get(c) or (None,))[0] for c in date_columns}
+    extra_header, extra_value = EXTRA_COLUMNS.get(vendor, (None, None))
+    header = [headers.get(c, c) for c in canonical] + ([extra_header] if extra_header else [])
+    out = []
+    for row in rows:
+        converted = [_vendor_value(c, v, values, formats.get(c), date_columns) for c, v in zip(canonical, row)]
+        out.append(converted + ([extra_value] if extra_header else []))
+    return header, out
+
+
+def write_vendor_file(canonical_csv: Path, mapping: SourceMapping, vendor: str) -> Path:
+    """Replace `canonical_csv` by the same records in the vendor's layout; return the new file's path
+    (an XLSX when the mapping reads a sheet, else a CSV in the mapping's delimiter and encoding)."""
+    header, rows = vendor_rows(canonical_csv, mapping, vendor)
+    if mapping.read.sheet is not None:
+        import xlsxwriter
+
+        target = canonical_csv.with_suffix(".xlsx")
+        book = xlsxwriter.Workbook(str(target), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                                 "strings_to_urls": False})
+        summary = book.add_worksheet("Summary")
+        summary.write_row(0, 0, ["Vendor", "Calls"])
+        summary.write_row(1, 0, [vendor, str(len(rows))])
+        sheet = book.add_worksheet(str(mapping.read.sheet))
+        sheet.write_row(0, 0, header)
+        for n, row in enumerate(rows, 1):
+            for col, value in enumerate(row):
+                if value != "":
+                    sheet.write_string(n, col, value)
+        book.close()
+    else:
+        target = canonical_csv
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=mapping.read.delimiter or ",", lineterminator="\r\n").writerows([header, *rows])
+        data = buffer.getvalue().encode(mapping.read.encoding or "utf-8")
+        target.write_bytes(data)
+    if target != canonical_csv:
+        canonical_csv.unlink()
+    return target
+
+
+def apply_vendor_layouts(out_dir: Path, result: dict, mappings=None) -> dict:
+    """Rewrite a generated sample inbox's telemarketer files in each vendor's layout (per `mappings`, default
+    the packaged ones), keeping truth/records.csv pointing at the new paths. Returns the updated result."""
+    from leadflow.sources import load_source_mappings
+
+    mappings = mappings or load_source_mappings()
+    renamed = {}
+    for rel in list(result["files"]):
+        parts = rel.split("/")
+        if parts[0] != "telemarketer" or len(parts) != 3:
+            continue
+        mapping = mappings.by_name(parts[1]) or next(
+            (m for m in mappings.mappings if m.folder == f"telemarketer/{parts[1]}"), None)
+        if mapping is None:
+            continue
+        written = write_vendor_file(out_dir / rel, mapping, parts[1])
+        renamed[rel] = written.relative_to(out_dir).as_posix()
+    truth = out_dir / "truth" / "records.csv"
+    if renamed and truth.is_file():
+        with open(truth, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        rows = [rows[0], *([renamed.get(r[0], r[0]), *r[1:]] for r in rows[1:])]
+        with open(truth, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)
+    return {**result, "files": [renamed.get(f, f) for f in result["files"]]}
