@@ -6,12 +6,12 @@ The rules file is marketing operations' to edit; `load_rules` says exactly what 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
+
+from leadflow.config_files import load_yaml_document
 
 STATUSES = ("Unqualified", "Qualified", "Converted", "Retired")
 RANKS = ("Hot", "Warm", "Cool")
@@ -158,19 +158,7 @@ def parse_rules(raw: Any) -> Rules:
 
 def load_rules(path: str | Path | None = None) -> Rules:
     """Load the rules file (`path`, or the packaged default) and check it."""
-    if path is None:
-        text = resources.files("leadflow").joinpath("defaults/rules.yaml").read_text(encoding="utf-8")
-        where = "default rules"
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RulesError(f"cannot read rules file {path}: {exc.strerror}") from None
-        where = str(path)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise RulesError(f"{where}: not valid YAML: {exc}") from None
+    raw, where = load_yaml_document(path, "defaults/rules.yaml", "rules", RulesError)
     try:
         return parse_rules(raw)
     except RulesError as exc:

@@ -13,13 +13,11 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
-
+from leadflow.config_files import load_yaml_document
 from leadflow.readers import ReadOptions
 
 SOURCE_TYPES = {"campaign_responses": "campaign_response", "telemarketer": "telemarketer"}
@@ -248,21 +246,7 @@ def parse_source_mappings(document: Any, origin: str) -> SourceMappings:
 
 def load_source_mappings(path: str | Path | None = None) -> SourceMappings:
     """Load and check the mapping file (`path`, or the packaged default with the two vendors)."""
-    if path is None:
-        text = resources.files("leadflow").joinpath("defaults/sources.yaml").read_text(encoding="utf-8")
-        origin = "default source mappings"
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SourceMappingError(f"cannot read source mapping file {path}: {exc.strerror}") from None
-        origin = str(path)
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise SourceMappingError(f"{origin}: not valid YAML{where}") from None
+    document, origin = load_yaml_document(path, "defaults/sources.yaml", "source mappings", SourceMappingError)
     return parse_source_mappings(document, origin)
 
 
