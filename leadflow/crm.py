@@ -8,7 +8,7 @@ from dedupe.normalize import company_key, domain_from_website, normalize_company
 from leadflow.inbox import CRM_SOURCES
 from schemas.crm import CRM_REASONS, CrmRecord, with_entity_id
 from schemas.lead_records import parse_timestamp
-from schemas.quarantine import QUARANTINE_COLUMNS, split_valid
+from schemas.quarantine import QUARANTINE_COLUMNS, split_valid, with_read_problems
 
 CRM_TABLES = {entity: spec.raw_table for entity, spec in CRM_SOURCES.items()}
 WON_STAGES = ["closed won", "closed_won", "won"]
@@ -18,9 +18,10 @@ def _valid(raw: pl.DataFrame, entity: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     spec = CRM_SOURCES[entity]
     frame = with_entity_id(raw, spec.id_column)
     ok, bad = split_valid(frame, CrmRecord, CRM_REASONS)
+    bad = with_read_problems(bad)
     raw_json = pl.struct([*spec.columns, "custom_fields"]).struct.json_encode()
     bad = bad.with_columns(pl.lit("crm").alias("source_type"), raw_json.alias("raw_record")).select(QUARANTINE_COLUMNS)
-    return ok.drop("entity_id", "is_duplicate_id"), bad
+    return ok.drop("entity_id", "is_duplicate_id", "read_problem"), bad
 
 
 def _map(series: pl.Series, fn) -> pl.Series:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import polars as pl
 import pandera.polars as pa
 
+from schemas.quarantine import READ_PROBLEM_REASON
+
 DATE_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
     "%Y-%m-%d", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y",
@@ -159,20 +161,9 @@ STAGED_MODELS = {"campaign_response": CampaignResponseRecord, "telemarketer": Te
 
 
 LEAD_RECORD_REASONS = {
-    "read_problem:isin": "record could not be read whole",
+    "read_problem:isin": READ_PROBLEM_REASON,
     "touch_at:not_nullable": "date missing or not a date: responded_at/called_at must be an ISO-8601 date or timestamp",
     "is_duplicate_record_id:isin": "record id repeats an earlier record of the same file",
     "identifies_a_person": "cannot identify a person: first name, last name, email and phone are all empty",
 }
 
-
-def with_read_problems(rejected: pl.DataFrame) -> pl.DataFrame:
-    """Say exactly what could not be read (`row has 12 values but the header has 10 columns`) in the reason."""
-    if "read_problem" not in rejected.columns:
-        return rejected
-    return rejected.with_columns(
-        pl.when(pl.col("read_problem").is_not_null())
-        .then(pl.col("reason").str.replace(LEAD_RECORD_REASONS["read_problem:isin"],
-                                           pl.concat_str(pl.lit("record could not be read whole: "),
-                                                         pl.col("read_problem")), literal=True))
-        .otherwise(pl.col("reason")).alias("reason"))

@@ -10,6 +10,7 @@ import polars as pl
 import pandera.polars as pa
 
 ROW_INDEX = "_row_index"
+READ_PROBLEM_REASON = "record could not be read whole"
 
 
 def split_valid(frame: pl.DataFrame, model: type[pa.DataFrameModel],
@@ -81,3 +82,15 @@ def top_reasons(rejected: pl.DataFrame, limit: int = 5) -> str:
         return "none"
     counts = rejected.group_by("reason").len().sort(["len", "reason"], descending=[True, False]).head(limit)
     return "; ".join(f"{reason} ({n})" for reason, n in counts.iter_rows())
+
+
+def with_read_problems(rejected: pl.DataFrame) -> pl.DataFrame:
+    """Say exactly what could not be read (`row has 12 values but the header has 10 columns`) in the reason
+    of records rejected by a `read_problem` check."""
+    if "read_problem" not in rejected.columns:
+        return rejected
+    return rejected.with_columns(
+        pl.when(pl.col("read_problem").is_not_null())
+        .then(pl.col("reason").str.replace(READ_PROBLEM_REASON, pl.concat_str(
+            pl.lit(READ_PROBLEM_REASON + ": "), pl.col("read_problem")), literal=True))
+        .otherwise(pl.col("reason")).alias("reason"))

@@ -118,6 +118,11 @@ def imported(tmp_path_factory):
         "call_id,called_at,first_name,last_name,phone,disposition,country\n"
         "T1,2026-11-17 09:00,Dana,Caller,+1 415 555 0101,do_not_call,US\n"
         "T2,2026-11-17 09:05,Eli,Caller,+1 415 555 0102,maybe_later,US\n")
+    (inbox / "crm").mkdir()
+    (inbox / "crm" / "contacts.csv").write_text(
+        "contact_id,account_id,first_name,last_name,email,phone,job_title\n"
+        "K1,,Wanda,Crm,wanda@crm.example.com,,CFO\n"
+        "K2,,Xavier,Crm,xavier@crm.example.com,,CEO,unexpected,values\n")
     result = run_import(inbox, warehouse)
     assert result.success
     checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
@@ -230,7 +235,7 @@ def test_every_record_is_accounted_for_and_partial_uploads_wait(imported):
         SELECT f.source_file, f.records_read,
                (SELECT count(*) FROM core.lead_sources s WHERE s.source_file = f.source_file) +
                (SELECT count(*) FROM quarantine.rejected_rows q WHERE q.source_file = f.source_file) AS accounted
-        FROM core.import_files f WHERE f.status = 'imported'""")
+        FROM core.import_files f WHERE f.status = 'imported' AND f.source_type <> 'crm'""")
     assert ledger.height >= 25
     assert ledger.filter(pl.col("records_read") != pl.col("accounted")).height == 0
 
@@ -273,3 +278,13 @@ def test_checks_balance_the_ledger_per_file_and_warn_on_a_high_quarantine_rate(i
     assert not rate.passed and rate.severity.value == "WARN"  # 7 of 50 records, above the 5% default
     assert rate.metadata["records_rejected"].value == 7 and rate.metadata["threshold"].value == 0.05
     assert checks["inbox_is_fresh"].passed  # files arrived just now
+
+
+def test_a_crm_row_that_cannot_be_read_whole_is_quarantined_with_the_reason(imported):
+    _, warehouse, _ = imported
+    rejected = query(warehouse, "SELECT source_record_id, reason FROM quarantine.rejected_rows "
+                                "WHERE source_file = 'crm/contacts.csv'")
+    assert rejected.rows() == [("K2", "record could not be read whole: row has 9 values but the header has 7 columns")]
+    row = query(warehouse, "SELECT records_read, records_accepted, records_rejected FROM core.import_files "
+                           "WHERE source_file = 'crm/contacts.csv'")
+    assert row.row(0) == (2, 1, 1)
