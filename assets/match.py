@@ -5,7 +5,7 @@ import polars as pl
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from assets.normalize import crm_reference, normalized_lead_records
-from dedupe.resolve import ENTITY_COLUMNS, reassignments, resolve_people
+from dedupe.resolve import ENTITY_COLUMNS, HINT_COLUMNS, reassignments, resolve_people
 from dedupe.survivorship import build_lead_profiles
 from leadflow.profiles import lead_sources_for_profiles, with_lead_state
 from pipelines.resources import LeadflowSettings
@@ -26,32 +26,40 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
     run re-opens the leads it touches and clusters their records again, so a rejected pair is split and an
     accepted pair of leads merged (staging.lead_moves, staging.lead_merges).
 
-    A corrected file (same name, new bytes) re-opens the leads of the records it replaces the same way: the
-    earlier versions leave, the corrected records come in with their earlier lead as the one to keep."""
+    A corrected file (same name, new bytes) replaces its earlier records with the same record id (and all
+    positional ones): an earlier version stays matchable this run under `<key>@<sha prefix>`, so a corrected
+    record finds its lead by matching; one that matches nothing keeps its earlier lead if that lead has no
+    other record (only a record with a real id: positions say nothing about who a row is)."""
     match_settings = settings.match_settings()
     with settings.warehouse().connect() as wh:
         verdicts = verdicts_to_apply(wh)
         superseded = superseded_sources(wh)
         replaced_keys = superseded["record_key"].implode()
         batch = wh.read_table("staging.normalized_records").with_columns(
-            pl.lit("batch").alias("kind"),
+            pl.lit("batch").alias("kind"), pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"),
             *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("lead_id", "contact_id", "crm_lead_id")))
-        batch = batch.join(superseded.rename({"lead_id": "original_lead_id"}), on="record_key", how="left")
+        preference = superseded.filter(~pl.col("positional") & pl.col("lead_has_no_other_record")).select(
+            "record_key", pl.col("lead_id").alias("preferred_lead_id"))
+        batch = batch.join(preference, on="record_key", how="left")
         crm_people = wh.read_table("staging.crm_people").with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id"))
-        opened = sorted(set(verdicts.leads_to_open) | set(superseded["lead_id"].to_list()))
-        lead_records, reopened = known_lead_records(wh, opened, verdicts.leads_kept_whole)
+        lead_records, reopened = known_lead_records(wh, verdicts.leads_to_open, verdicts.leads_kept_whole)
+        lead_records = lead_records.join(superseded.select("record_key", "earlier_version_key"), on="record_key",
+                                         how="left").with_columns(
+            pl.coalesce("earlier_version_key", "record_key").alias("record_key"))
         reopened = reopened.filter(~pl.col("record_key").is_in(replaced_keys))
         retired = set(wh.query("SELECT from_lead_id FROM core.lead_merges")["from_lead_id"].to_list())
         known = pl.concat([lead_records.select(ENTITY_COLUMNS), crm_people.select(ENTITY_COLUMNS)],
                           how="vertical_relaxed")
-        records = pl.concat([batch.select(*ENTITY_COLUMNS, "original_lead_id"),
-                             reopened.select(*ENTITY_COLUMNS, "original_lead_id")], how="vertical_relaxed")
+        records = pl.concat([batch.select(*ENTITY_COLUMNS, *HINT_COLUMNS),
+                             reopened.select(*ENTITY_COLUMNS, "original_lead_id").with_columns(
+                                 pl.lit(None, dtype=pl.Utf8).alias("preferred_lead_id"))], how="vertical_relaxed")
         # a lead only joined to another stays whole (its records chained); a lead being split keeps the
         # earlier match edges between its records that no cannot-link cuts
         whole = reopened.filter(pl.col("original_lead_id").is_in(verdicts.leads_kept_whole)).sort("record_key")
         keep_together = [(a, b) for _, group in whole.group_by("original_lead_id", maintain_order=True)
                          for a, b in zip(group["record_key"], group["record_key"][1:])]
-        keep_together += [(a, b) for a, b in standing_links(wh, sorted(set(opened) - set(verdicts.leads_kept_whole)))
+        keep_together += [(a, b) for a, b in standing_links(wh, sorted(set(verdicts.leads_to_open)
+                                                                         - set(verdicts.leads_kept_whole)))
                           if not {a, b} & set(superseded["record_key"].to_list())]
         resolution = resolve_people(records, known, match_settings, verdicts.must_link, verdicts.cannot_link,
                                     retired, keep_together)
@@ -68,7 +76,7 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
         wh.replace_table("staging.lead_merges", merges)
         wh.replace_table("staging.feedback_applied", verdicts.pending.select("feedback_id"))
     assignments, decisions = resolution.assignments, resolution.decisions
-    new_records = assignments.filter(pl.col("previous_lead_id").is_null())
+    new_records = assignments.join(reopened.select("record_key"), on="record_key", how="anti")
     return MaterializeResult(metadata={
         "records": new_records.height,
         "new_leads": new_records.filter("is_new_lead")["lead_id"].n_unique(),
@@ -98,9 +106,12 @@ def lead_profiles(context: AssetExecutionContext, settings: LeadflowSettings) ->
         batch = wh.read_table("staging.normalized_records")
         assignments = wh.read_table("staging.lead_assignments")
         moves = wh.read_table("staging.lead_moves")
+        superseded = superseded_sources(wh)
+        replaced = superseded["record_key"].implode()
+        # leads that lost a record to a corrected file version are rebuilt from what they have left
         touched = pl.concat([assignments.select("lead_id"), leads_with_new_opportunity(wh),
-                             moves.select(pl.col("from_lead_id").alias("lead_id"))]).unique()
-        replaced = superseded_sources(wh)["record_key"].implode()
+                             moves.select(pl.col("from_lead_id").alias("lead_id")),
+                             superseded.select("lead_id")]).unique()
         prior = lead_sources_of(wh, touched).filter(
             ~pl.concat_str("source_file", pl.lit("#"), "source_record_id").is_in(replaced))
         sources = lead_sources_for_profiles(batch, assignments, prior)

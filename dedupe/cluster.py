@@ -209,6 +209,8 @@ def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Cluster
     keys = records["record_key"].to_list()
     original = (records["original_lead_id"].to_list() if "original_lead_id" in records.columns
                 else [None] * records.height)
+    preferred = (records["preferred_lead_id"].to_list() if "preferred_lead_id" in records.columns
+                 else [None] * records.height)
     members: dict = {}
     for i in batch_rows:
         members.setdefault(clusters.find(clusters.node(i)), []).append(i)
@@ -219,10 +221,14 @@ def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Cluster
         if clusters.parts[root].lead_ids:  # joined an existing lead: that lead's id wins
             continue
         for lead_id, count in Counter(original[i] for i in nodes if original[i]).items():
-            candidates.append((-count, min(keys[i] for i in nodes if original[i] == lead_id), lead_id, root))
+            candidates.append((0, -count, min(keys[i] for i in nodes if original[i] == lead_id), lead_id, root))
+        # a corrected record's earlier lead comes after every re-opened lead's claim
+        for lead_id, count in Counter(preferred[i] for i in nodes if preferred[i]).items():
+            candidates.append((1, -count, min(keys[i] for i in nodes if preferred[i] == lead_id), lead_id, root))
     kept: dict = {}
-    kept_ids: set[str] = set()
-    for _, _, lead_id, root in sorted(candidates):
+    # ids held by clusters that joined an existing lead are not free for anyone else
+    kept_ids: set[str] = {min(clusters.parts[root].lead_ids) for root in members if clusters.parts[root].lead_ids}
+    for *_, lead_id, root in sorted(candidates):
         if root not in kept and lead_id not in kept_ids:
             kept[root] = lead_id
             kept_ids.add(lead_id)
@@ -242,7 +248,7 @@ def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Cluster
         for i in nodes:
             rows.append({
                 "record_key": keys[i], "lead_id": lead_id, "is_new_lead": existing is None,
-                "previous_lead_id": original[i],
+                "previous_lead_id": original[i] or preferred[i],
                 "contact_id": min(part.contact_ids, default=None),
                 "crm_lead_id": min(part.crm_lead_ids, default=None),
                 "match_score": best_score.get(i), "match_reason": best_reason.get(i),

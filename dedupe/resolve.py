@@ -15,6 +15,9 @@ from dedupe.settings import MatchSettings
 
 MATCH_COLUMNS = ("first_name_canonical", "last_name_key", "email", "phone", "company_key", "domain")
 ENTITY_COLUMNS = ("record_key", "kind", "lead_id", "contact_id", "crm_lead_id", *MATCH_COLUMNS)
+# batch-only: the lead a re-opened record belonged to (counts as that lead for the guards), and the lead a
+# corrected record's earlier version belonged to (only a preference for which id its cluster keeps)
+HINT_COLUMNS = ("original_lead_id", "preferred_lead_id")
 
 
 @dataclass(frozen=True)
@@ -36,15 +39,16 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     """Match this batch's records against each other and against known entities; assign lead ids.
 
     `batch` and `known` carry ENTITY_COLUMNS (batch rows have kind `batch` and no ids; re-opened records of
-    an existing lead also carry `original_lead_id`); `known` rows are existing lead source records (kind
+    an existing lead also carry `original_lead_id`, a corrected record may carry `preferred_lead_id`: the id its
+    cluster keeps if it joins no existing lead and no re-opened lead claims it); `known` rows are existing lead source records (kind
     `lead`, with their lead's ids), CRM contacts and CRM leads. must_link / cannot_link are reviewer
     verdicts by record key; `retired_ids` are lead ids never to issue again (leads merged away);
     `keep_together` are links between re-opened records that still stand (see `cluster_records`).
     """
-    batch = batch if "original_lead_id" in batch.columns else batch.with_columns(
-        pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))
-    records = pl.concat([batch.select(*ENTITY_COLUMNS, "original_lead_id"),
-                         known.select(ENTITY_COLUMNS).with_columns(pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))],
+    batch = batch.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in HINT_COLUMNS if c not in batch.columns)
+    records = pl.concat([batch.select(*ENTITY_COLUMNS, *HINT_COLUMNS),
+                         known.select(ENTITY_COLUMNS).with_columns(pl.lit(None, dtype=pl.Utf8).alias(c)
+                                                                   for c in HINT_COLUMNS)],
                         how="vertical_relaxed")
     records = with_phonetic_keys(records)
     candidates = score_candidates(records, settings)

@@ -179,6 +179,10 @@ def _parse_entry(index: int, entry: Any, problems: list[str]) -> SourceMapping |
         allowed = ALLOWED_VALUES.get(column)
         cleaned = {}
         for raw, target in mapping.items():
+            if not isinstance(raw, str):  # YAML read `01`, `Yes`, `Off` as a number or a yes/no
+                problems.append(f"{label}.values.{column}: put the source value {_yaml_text(raw)!r} in quotes "
+                                f"(YAML reads it as {type(raw).__name__}, e.g. `01` as 1 and `Yes` as true)")
+                continue
             target_text = _yaml_text(target)
             if allowed and target_text not in allowed:
                 problems.append(f"{label}.values.{column}.{_yaml_text(raw)!r}: {target_text!r} is not one of "

@@ -30,24 +30,31 @@ def inbox_files(settings: LeadflowSettings) -> list:
 
 
 def settled_files(previous: dict, files: list) -> tuple[dict, list[str]]:
-    """Which files are safe to read: those with a `.done` marker beside them, or whose size and modification
-    time did not change since the previous sensor tick (a file still being uploaded grows or is touched).
+    """Which files are safe to read: those whose size, modification time, change time and inode did not
+    change since the previous sensor tick (a file still being uploaded grows or is touched; one replaced
+    with `cp -p` gets a new change time or inode), or that have a `<name>.done` marker written after the
+    file's last change.
 
-    `previous` is the last tick's `{path: [size, mtime_ns, sha256 or None]}`; returns this tick's state
-    (sha256 computed once per settled version) and the settled paths.
+    `previous` is the last tick's `{path: [size, mtime_ns, ctime_ns, inode, sha256 or None]}`; returns this
+    tick's state (sha256 computed once per settled version) and the settled paths. A file that vanishes
+    while being looked at is left for the next tick.
     """
     state, settled = {}, []
     for f in files:
-        stat = f.path.stat()
-        size, mtime = stat.st_size, stat.st_mtime_ns
-        before = previous.get(f.relative_path)
-        unchanged = before is not None and before[0] == size and before[1] == mtime
-        done = f.path.with_name(f.path.name + DONE_MARKER).exists()
-        sha = before[2] if unchanged and before[2] else None
-        if unchanged or done:
-            sha = sha or file_sha256(f.path)
-            settled.append(f.relative_path)
-        state[f.relative_path] = [size, mtime, sha]
+        try:
+            stat = f.path.stat()
+            marker = f.path.with_name(f.path.name + DONE_MARKER)
+            done = marker.exists() and marker.stat().st_mtime_ns >= stat.st_mtime_ns
+            signature = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+            before = previous.get(f.relative_path)
+            unchanged = before is not None and list(before[:4]) == signature
+            sha = before[4] if unchanged and len(before) > 4 else None
+            if unchanged or done:
+                sha = sha or file_sha256(f.path)
+                settled.append(f.relative_path)
+        except FileNotFoundError:
+            continue
+        state[f.relative_path] = [*signature, sha]
     return state, settled
 
 
@@ -72,7 +79,7 @@ def inbox_sensor(context: SensorEvaluationContext, settings: LeadflowSettings):
         cursor = {"seen": cursor, "files": {}}
     seen = set(cursor.get("seen", []))
     state, settled = settled_files(cursor.get("files", {}), inbox_files(settings))
-    new = sorted({state[path][2] for path in settled} - seen)
+    new = sorted({state[path][-1] for path in settled} - seen)
     waiting = len(state) - len(settled)
     context.update_cursor(json.dumps({"seen": sorted(seen | set(new)), "files": state}))
     if not new:

@@ -59,7 +59,9 @@ def parse_months(column: str) -> pl.Expr:
 
 
 def _snake(column: str) -> pl.Expr:
-    return pl.col(column).str.strip_chars().str.to_lowercase().str.replace_all(r"[^0-9a-z]+", "_").str.strip_chars("_")
+    """`Form Fill` -> `form_fill` (letters and digits of any script kept); nothing left -> null."""
+    word = pl.col(column).str.strip_chars().str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", "_").str.strip_chars("_")
+    return pl.when(word != "").then(word)
 
 
 def _note(condition: pl.Expr, text: str) -> pl.Expr:
@@ -89,14 +91,14 @@ def clean_lead_records(raw: pl.DataFrame, source_type: str) -> pl.DataFrame:
     frame = frame.with_columns(
         pl.lit(source_type).alias("source_type"),
         parse_timestamp("_touch_raw").alias("touch_at"),
-        _snake("response_type").alias("response_type"),
+        _snake("response_type").alias("_response_type"),
         _snake("disposition").alias("_disposition"),
         budget.replace_strict(BUDGET_WORDS, default="unknown", return_dtype=pl.Utf8).alias("budget_status"),
         parse_months("timeframe_months").alias("_months"),
         parse_boolean("decision_maker").alias("_decision_maker"),
         parse_boolean("opt_in").alias("_opt_in"),
-        pl.col("source_record_id").is_duplicated().over("source_file").alias("_dup"),
-        pl.col("source_row").rank("ordinal").over("source_file", "source_record_id").alias("_dup_rank"),
+        pl.col("source_record_id").is_duplicated().over("source_file", "file_sha256").alias("_dup"),
+        pl.col("source_row").rank("ordinal").over("source_file", "file_sha256", "source_record_id").alias("_dup_rank"),
     )
     notes = pl.concat_str([
         _note(pl.col("timeframe_months").is_not_null() & pl.col("_months").is_null(),
@@ -105,6 +107,8 @@ def clean_lead_records(raw: pl.DataFrame, source_type: str) -> pl.DataFrame:
               "decision_maker not a yes/no value: nulled"),
         _note(pl.col("opt_in").is_not_null() & pl.col("_opt_in").is_null(), "opt_in not a yes/no value: nulled"),
         _note(budget.is_not_null() & ~budget.is_in(list(BUDGET_WORDS)), "budget_status unknown word: set to unknown"),
+        _note(pl.col("response_type").is_not_null() & pl.col("_response_type").is_null(),
+              "response_type has no letters or digits: nulled"),
         _note(pl.col("_disposition").is_not_null() & ~pl.col("_disposition").is_in(DISPOSITIONS),
               "disposition not a known outcome (map the vendor's code in the source mapping): nulled"),
     ], separator="; ", ignore_nulls=True)
@@ -113,6 +117,7 @@ def clean_lead_records(raw: pl.DataFrame, source_type: str) -> pl.DataFrame:
         pl.col("_decision_maker").alias("decision_maker"),
         pl.col("_opt_in").alias("opt_in"),
         pl.when(pl.col("_disposition").is_in(DISPOSITIONS)).then(pl.col("_disposition")).alias("disposition"),
+        pl.col("_response_type").alias("response_type"),
         pl.when(notes == "").then(None).otherwise(notes).alias("cleaning_notes"),
         (pl.col("_dup") & (pl.col("_dup_rank") > 1)).alias("is_duplicate_record_id"),
     ).select(STAGED_COLUMNS)
@@ -146,7 +151,7 @@ class CampaignResponseRecord(StagedLeadRecord):
     """A usable campaign response: as StagedLeadRecord; its response type names what the person did."""
 
     source_type: str = pa.Field(isin=["campaign_response"])
-    response_type: str = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$")
+    response_type: str = pa.Field(nullable=True, str_matches=r"^\w+$")
 
 
 class TelemarketerCallRecord(StagedLeadRecord):

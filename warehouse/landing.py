@@ -91,6 +91,9 @@ def land_files(wh: WarehouseSession, files: list[InboxFile], run_id: str, now: d
                 wh.execute(f"DELETE FROM {f.spec.raw_table} WHERE source_file = ?", [f.relative_path])
                 wh.execute("UPDATE core.import_files SET status = 'replaced' WHERE source_file = ? "
                            "AND status <> 'refused'", [f.relative_path])
+            else:  # an earlier version that never got published is replaced before it counts
+                wh.execute("UPDATE core.import_files SET status = 'superseded', reason = 'a newer version arrived "
+                           "before it was imported' WHERE source_file = ? AND status = 'landed'", [f.relative_path])
             wh.insert(f.spec.raw_table, frame)
             _register(wh, f, sha, "landed", frame.height, None, run_id, now)
         report.landed.append(f.relative_path)

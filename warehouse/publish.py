@@ -12,7 +12,7 @@ from importlib import resources
 import polars as pl
 
 from warehouse.connection import WarehouseSession
-from warehouse.queries import incoming_records_sql
+from warehouse.queries import EARLIER_VERSION_KEY, superseded_rows_sql
 
 LEAD_TYPES = ("campaign_response", "telemarketer")
 
@@ -123,12 +123,10 @@ def _apply_verdicts(wh: WarehouseSession, moves: pl.DataFrame, merges: pl.DataFr
 
 
 SUPERSEDE = """
-WITH incoming AS ({incoming})
 INSERT INTO core.superseded_records
 SELECT s.source_file, s.source_record_id, s.file_sha256, s.source_row, '{outcome}', {lead_id}, {reason},
-       to_json(s)::VARCHAR, i.file_sha256, ?, ?
-FROM {table} s JOIN incoming i
-  ON s.source_file = i.source_file AND s.source_record_id = i.source_record_id AND s.file_sha256 <> i.file_sha256
+       to_json(s)::VARCHAR, s.superseded_by_sha256, ?, ?
+FROM ({replaced}) s
 """
 
 REMOVE_SUPERSEDED = """
@@ -140,13 +138,13 @@ DELETE FROM {table} s WHERE EXISTS (
 
 
 def _supersede_earlier_versions(wh: WarehouseSession, run_id: str, now: datetime) -> int:
-    """Move earlier versions of the records a corrected file re-sends (same path and record id) out of
+    """Move earlier versions of the records a corrected file re-sends (same path and record id; every
+    positional record of the earlier version) out of
     core.lead_sources and quarantine.rejected_rows into core.superseded_records, and count them on the
     earlier file versions. Returns how many were superseded."""
-    incoming = incoming_records_sql()
     for table, outcome, lead_id, reason in (("core.lead_sources", "accepted", "s.lead_id", "NULL"),
                                             ("quarantine.rejected_rows", "rejected", "NULL", "s.reason")):
-        wh.execute(SUPERSEDE.format(incoming=incoming, table=table, outcome=outcome, lead_id=lead_id,
+        wh.execute(SUPERSEDE.format(replaced=superseded_rows_sql(table), outcome=outcome, lead_id=lead_id,
                                     reason=reason), [now, run_id])
         wh.execute(REMOVE_SUPERSEDED.format(table=table), [run_id])
     wh.execute(
@@ -189,7 +187,9 @@ def _drop_emptied_leads(wh: WarehouseSession, run_id: str, now: datetime) -> int
 def _open_reviews(wh: WarehouseSession, decisions: pl.DataFrame, run_id: str, now: datetime) -> int:
     """Pairs of this run's review band (or kept apart by a guard) that no one has ruled on yet, with a short
     description of each side and each side's lead, into core.match_review."""
-    review = decisions.filter(pl.col("decision") == "review").select(
+    # a pair with a replaced earlier version (matched only to find its corrected record's lead) needs no verdict
+    review = decisions.filter((pl.col("decision") == "review") & ~pl.col("left_key").str.contains(EARLIER_VERSION_KEY)
+                              & ~pl.col("right_key").str.contains(EARLIER_VERSION_KEY)).select(
         "left_key", "right_key", "left_kind", "right_kind", "match_probability", "total_score", "reason")
     if review.height == 0:
         return 0

@@ -84,27 +84,47 @@ def standing_links(wh: WarehouseSession, lead_ids: list[str]) -> list[tuple[str,
     return list(zip(links["left_key"].to_list(), links["right_key"].to_list()))
 
 
+
 INCOMING_RECORDS = """
 SELECT DISTINCT r.source_file, r.source_record_id, r.file_sha256 FROM {raw} r
 JOIN core.import_files f ON r.source_file = f.source_file AND r.file_sha256 = f.file_sha256
 WHERE f.status = 'landed'
 """
 
-SUPERSEDED_SOURCES = """
-WITH incoming AS ({incoming})
-SELECT s.source_file || '#' || s.source_record_id AS record_key, s.lead_id
-FROM core.lead_sources s JOIN incoming i
-  ON s.source_file = i.source_file AND s.source_record_id = i.source_record_id AND s.file_sha256 <> i.file_sha256
+# rows of {table} that this import's new file versions replace: those whose record id the new version
+# repeats, and every positional (`row-N`) record of an earlier version, since positions shift between versions
+SUPERSEDED_ROWS = """
+WITH incoming AS ({incoming}), versions AS (SELECT DISTINCT source_file, file_sha256 FROM incoming)
+SELECT s.*, v.file_sha256 AS superseded_by_sha256
+FROM {table} s JOIN versions v ON v.source_file = s.source_file AND v.file_sha256 <> s.file_sha256
+WHERE s.source_record_id LIKE 'row-%'
+   OR EXISTS (SELECT 1 FROM incoming i WHERE i.source_file = s.source_file AND i.file_sha256 = v.file_sha256
+                                         AND i.source_record_id = s.source_record_id)
 """
 
+SUPERSEDED_SOURCES = """
+WITH replaced AS ({replaced})
+SELECT r.source_file || '#' || r.source_record_id AS record_key, r.lead_id,
+       r.source_file || '#' || r.source_record_id || '@' || left(r.file_sha256, 12) AS earlier_version_key,
+       r.source_record_id LIKE 'row-%' AS positional,
+       NOT EXISTS (SELECT 1 FROM core.lead_sources o WHERE o.lead_id = r.lead_id AND NOT EXISTS (
+           SELECT 1 FROM replaced x WHERE x.source_file = o.source_file AND x.source_record_id = o.source_record_id))
+         AS lead_has_no_other_record
+FROM replaced r
+"""
+EARLIER_VERSION_KEY = r"@[0-9a-f]{12}$"
 
-def incoming_records_sql() -> str:
-    """SQL of this import's records (every landed lead file version), accepted or not: what supersedes."""
-    return " UNION ".join(INCOMING_RECORDS.format(raw=raw)
-                          for raw in ("raw.campaign_responses", "raw.telemarketer_calls"))
+
+def superseded_rows_sql(table: str) -> str:
+    """SQL of the rows of `table` (core.lead_sources or quarantine.rejected_rows) that this import's new file
+    versions replace, each with `superseded_by_sha256`."""
+    incoming = " UNION ".join(INCOMING_RECORDS.format(raw=raw)
+                              for raw in ("raw.campaign_responses", "raw.telemarketer_calls"))
+    return SUPERSEDED_ROWS.format(incoming=incoming, table=table)
 
 
 def superseded_sources(wh: WarehouseSession) -> pl.DataFrame:
-    """Published records that a new version of their file replaces (same path and record id, other bytes):
-    record_key and the lead each belonged to."""
-    return wh.query(SUPERSEDED_SOURCES.format(incoming=incoming_records_sql()))
+    """Published records that a new version of their file replaces: record_key, the lead it belonged to, the
+    key its earlier version is matched under this run (`<key>@<sha prefix>`), whether its id is positional,
+    and whether its lead has no other current record."""
+    return wh.query(SUPERSEDED_SOURCES.format(replaced=superseded_rows_sql("core.lead_sources")))

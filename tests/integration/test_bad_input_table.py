@@ -88,6 +88,8 @@ CASES = {
     "opt_out.csv": (csv_text([person(38, opt_in="false")]).encode(), ("imported", 1, 0)),
     "unicode_names.csv": (csv_text([person(39, first_name="\u200bJOSÉ", last_name="o'brien",
                                           company="  McDonald & Sons GmbH ")]).encode(), ("imported", 1, 0)),
+    "odd_response_types.csv": (csv_text([person(49, response_type="ウェビナー"), person(50, response_type="?!")]).encode(),
+                               ("imported", 2, 0)),
     "document.pdf": (b"%PDF-1.4 not a lead file", ("refused", "unsupported file type '.pdf'")),
     "utf8_bom_copy.csv": (b"\xef\xbb\xbf" + csv_text([person(1, last_name="Müller")]).encode(), ("duplicate",)),
 }
@@ -193,6 +195,9 @@ def test_bad_optional_values_are_nulled_and_noted(imported):
     assert "decision_maker not a yes/no value" in booleans["cleaning_notes"][8]
     call = query(warehouse, "SELECT disposition, cleaning_notes FROM core.lead_sources WHERE source_record_id = 'T2'")
     assert call["disposition"][0] is None and "disposition not a known outcome" in call["cleaning_notes"][0]
+    kinds = query(warehouse, "SELECT response_type, cleaning_notes FROM core.lead_sources "
+                             "WHERE source_file = 'campaign_responses/odd_response_types.csv' ORDER BY source_row")
+    assert kinds.rows() == [("ウェビナー", None), (None, "response_type has no letters or digits: nulled")]
 
 
 def test_quarantine_rows_name_the_column_the_check_and_the_reason(imported):
@@ -275,7 +280,7 @@ def test_checks_balance_the_ledger_per_file_and_warn_on_a_high_quarantine_rate(i
     assert ledger.passed and ledger.metadata["unbalanced_files"].value == 0
     assert "| campaign_responses/invalid_dates.csv | 1 | 3 | 1 | 2 | 0 |" in ledger.metadata["per_file"].value
     rate = checks["quarantine_rate_below_threshold"]
-    assert not rate.passed and rate.severity.value == "WARN"  # 7 of 50 records, above the 5% default
+    assert not rate.passed and rate.severity.value == "WARN"  # 7 of 52 records, above the 5% default
     assert rate.metadata["records_rejected"].value == 7 and rate.metadata["threshold"].value == 0.05
     assert checks["inbox_is_fresh"].passed  # files arrived just now
 

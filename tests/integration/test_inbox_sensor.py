@@ -62,3 +62,40 @@ def test_a_done_marker_releases_a_file_at_once_and_unsettled_files_stay_out(tmp_
     assert isinstance(result, RunRequest)
     assert result.run_config["ops"]["raw_lead_records"]["config"]["only_files"] == [
         "campaign_responses/half.csv", "campaign_responses/ready.csv"]
+
+
+def test_a_stale_done_marker_or_a_same_size_replacement_does_not_slip_through(tmp_path):
+    folder = tmp_path / "inbox" / "campaign_responses"
+    folder.mkdir(parents=True)
+    settings = LeadflowSettings(inbox_dir=str(tmp_path / "inbox"), warehouse_path=str(tmp_path / "w.duckdb"))
+    upload = folder / "week.csv"
+    marker = folder / "week.csv.done"
+    marker.write_text("")  # left over from last week's upload
+    upload.write_text(HEADER)
+    os.utime(marker, ns=(marker.stat().st_atime_ns, upload.stat().st_mtime_ns - 10_000_000_000))
+    result, cursor = tick(settings, None)
+    assert isinstance(result, SkipReason)  # the marker is older than the file: still uploading
+    result, cursor = tick(settings, cursor)
+    assert isinstance(result, RunRequest)
+
+    # replaced by other bytes of the same size with the old modification time (cp -p, rsync -t)
+    stat = upload.stat()
+    replacement = folder / "incoming.tmp"
+    replacement.write_text(HEADER.replace("email", "EMAIL"))
+    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    replacement.replace(upload)
+    result, cursor = tick(settings, cursor)
+    assert isinstance(result, SkipReason)  # a new inode: settling again
+    result, cursor = tick(settings, cursor)
+    assert isinstance(result, RunRequest)  # new content starts a run
+
+
+def test_a_file_that_vanishes_between_ticks_is_forgotten(tmp_path):
+    folder = tmp_path / "inbox" / "campaign_responses"
+    folder.mkdir(parents=True)
+    settings = LeadflowSettings(inbox_dir=str(tmp_path / "inbox"), warehouse_path=str(tmp_path / "w.duckdb"))
+    (folder / "gone.csv").write_text(HEADER)
+    _, cursor = tick(settings, None)
+    (folder / "gone.csv").unlink()
+    result, cursor = tick(settings, cursor)
+    assert isinstance(result, SkipReason) and json.loads(cursor)["files"] == {}

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS core.import_files (
     file_sha256       VARCHAR NOT NULL,
     source_type       VARCHAR NOT NULL,   -- campaign_response | telemarketer | crm
     size_bytes        BIGINT,
-    status            VARCHAR NOT NULL,   -- landed | imported | refused | replaced | duplicate
+    status            VARCHAR NOT NULL,   -- landed | imported | refused | replaced | duplicate | superseded
     records_read      INTEGER,
     records_accepted  INTEGER,
     records_rejected  INTEGER,
