@@ -7,6 +7,7 @@ from assets.validate import staged_lead_records
 from leadflow.crm import CRM_TABLES, stage_crm_snapshot
 from leadflow.records import normalize_lead_records
 from pipelines.resources import LeadflowSettings
+from warehouse.staging import with_raw_records
 from schemas.quarantine import top_reasons
 
 
@@ -18,6 +19,7 @@ def normalized_lead_records(context: AssetExecutionContext, settings: LeadflowSe
     with settings.warehouse().connect() as wh:
         staged = wh.read_table("staging.lead_records")
         normalized, rejected = normalize_lead_records(staged)
+        rejected = with_raw_records(wh, rejected)
         wh.replace_table("staging.normalized_records", normalized)
         wh.replace_table("staging.normalize_rejections", rejected)
     return MaterializeResult(metadata={

@@ -8,7 +8,7 @@ from leadflow.inbox import LEAD_SOURCES
 from pipelines.resources import LeadflowSettings
 from schemas.lead_records import LEAD_RECORD_REASONS, STAGED_MODELS, clean_lead_records
 from schemas.quarantine import rejection_rows, split_valid, top_reasons, with_read_problems
-from warehouse.staging import pending_raw_records
+from warehouse.staging import pending_raw_records, with_raw_records
 
 
 @asset(deps=[raw_lead_records], group_name="validate", kinds={"pandera", "polars"})
@@ -27,7 +27,7 @@ def staged_lead_records(context: AssetExecutionContext, settings: LeadflowSettin
             accepted.append(ok)
             rejected.append(rejection_rows(with_read_problems(bad)))
         accepted_frame = pl.concat(accepted, how="vertical_relaxed")
-        rejected_frame = pl.concat(rejected, how="vertical_relaxed")
+        rejected_frame = with_raw_records(wh, pl.concat(rejected, how="vertical_relaxed"))
         wh.replace_table("staging.lead_records", accepted_frame)
         wh.replace_table("staging.rejected_records", rejected_frame)
     return MaterializeResult(metadata={

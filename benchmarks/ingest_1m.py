@@ -361,7 +361,8 @@ def child_pipeline(path: Path, profile: str | None = None) -> dict:
     from leadflow.inbox import CAMPAIGN_RESPONSES, InboxFile, file_sha256, read_records
     from leadflow.records import normalize_lead_records
     from schemas.lead_records import LEAD_RECORD_REASONS, STAGED_MODELS, clean_lead_records
-    from schemas.quarantine import split_valid, with_read_problems
+    from schemas.quarantine import attach_raw_records, split_valid, with_read_problems
+    from warehouse.staging import raw_source_columns
 
     imports = time.perf_counter() - import_started
     seconds: dict[str, float] = {}
@@ -394,17 +395,17 @@ def child_pipeline(path: Path, profile: str | None = None) -> dict:
         )
 
     def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-        # as assets/validate.py: the source's pandera model, rejected rows with their read problems
+        # as assets/validate.py: the source's pandera model, rejected rows with their read problems and
+        # the record as it arrived (rebuilt from the landed columns for the rejected rows only)
         ok, bad = split_valid(frame, STAGED_MODELS["campaign_response"], LEAD_RECORD_REASONS)
-        return ok, with_read_problems(bad)
+        return ok, attach_raw_records(with_read_problems(bad), raw, raw_source_columns(CAMPAIGN_RESPONSES))
 
     read = records.height
     raw = stage("land", land, records)
     del records
     cleaned = stage("clean", clean_lead_records, raw, "campaign_response")
-    del raw
     accepted, rejected = stage("validate", validate, cleaned)
-    del cleaned
+    del cleaned, raw
     normalized, unidentified = stage("normalize", normalize_lead_records, accepted)
     total = sum(seconds.values())
     result = {

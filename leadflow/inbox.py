@@ -160,7 +160,8 @@ def canonical_column_name(name: str) -> str:
 def read_records(inbox_file: InboxFile) -> pl.DataFrame:
     """Read a file's records: canonical text columns after the source's mapping (renames, value maps, date
     formats, defaults), plus source_record_id, source_row, custom_fields (JSON of the columns the source does
-    not know), raw_record (JSON of the record exactly as it arrived, under its own headers) and read_problem
+    not know), raw_record (JSON of the record as it arrived, under its own headers, when a mapping renamed or
+    translated anything; null when the canonical columns already hold it as it arrived) and read_problem
     (why a row could not be read whole, else null).
 
     Raises FileRefused when the file cannot be used as a whole: unreadable as its type, empty, header only,
@@ -190,13 +191,18 @@ def read_records(inbox_file: InboxFile) -> pl.DataFrame:
                           + (f" (source {mapping.name})" if inbox_file.mapping and inbox_file.mapping.columns else ""))
     if frame.height == 0:
         raise FileRefused("file has a header but no records")
-    raw_record = pl.struct(pl.col(headers)).struct.json_encode().alias("raw_record")
+    as_arrived = (all(columns.renamed.get(h) == h for h in headers if h in columns.renamed)
+                  and not (mapping.values or mapping.date_formats or mapping.defaults))
+    # when the canonical columns hold the record as it arrived, quarantine rebuilds it from them (and the
+    # million-record file does not carry a JSON copy of itself); else keep it now, under its own headers
+    raw_record = (pl.lit(None, dtype=pl.Utf8) if as_arrived
+                  else pl.struct(pl.col(headers)).struct.json_encode()).alias("raw_record")
     custom = (pl.struct(pl.col(list(columns.custom)).name.map(header_key)).struct.json_encode()
               if columns.custom else pl.lit(None, dtype=pl.Utf8)).alias("custom_fields")
     row = pl.int_range(1, frame.height + 1, dtype=pl.Int32).alias("source_row")
     frame = frame.select(
         row, raw_record, custom,
-        *(pl.col(h).str.strip_chars().replace("", None).alias(target) for h, target in columns.renamed.items()),
+        *(pl.col(h).alias(target) for h, target in columns.renamed.items()),  # the reader trimmed them
     )
     frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in spec.columns if c not in frame.columns)
     frame = apply_defaults(apply_date_formats(apply_value_maps(frame, mapping), mapping), mapping)

@@ -564,8 +564,9 @@ def _finish(header: Sequence[object], body: pl.DataFrame, problems: pl.Series | 
         raise FileRefused(f"column name '{READ_PROBLEM}' is reserved")
     positional = [f"column_{i}" for i in range(len(names))]
     body.columns = positional
-    if body.width:
-        body = body.with_columns(pl.all().str.strip_chars().replace("", None))
+    for start in range(0, body.width, 8):  # a few columns at a time: the frame is never held twice
+        chunk = positional[start:start + 8]
+        body = body.with_columns(pl.col(chunk).str.strip_chars().replace("", None))
     nulls = body.null_count().row(0) if body.width else ()
     keep = [i for i, (name, null_count) in enumerate(zip(names, nulls)) if name or null_count < body.height]
     if len(keep) < len(names):

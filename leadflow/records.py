@@ -33,6 +33,11 @@ def normalize_lead_records(staged: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
     ).with_columns(pl.when(pl.col("cleaning_notes") == "").then(None).otherwise(pl.col("cleaning_notes"))
                    .alias("cleaning_notes"))
     identifies = pl.any_horizontal(pl.col(c).is_not_null() for c in ("first_name", "last_name", "email", "phone"))
+    lost = normalized.select(identifies.not_().sum()).item()
+    if lost == 0:  # the common case: no copy of a large frame
+        return normalized, normalized.clear().with_columns(
+            pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("reason", "failed_column", "failed_check")
+        ).select(QUARANTINE_COLUMNS)
     rejected = normalized.filter(~identifies).with_columns(
         pl.lit(NO_IDENTITY_AFTER_CLEANING).alias("reason"), pl.lit("email").alias("failed_column"),
         pl.lit("identifies_a_person").alias("failed_check"),

@@ -97,8 +97,8 @@ def clean_lead_records(raw: pl.DataFrame, source_type: str) -> pl.DataFrame:
         parse_months("timeframe_months").alias("_months"),
         parse_boolean("decision_maker").alias("_decision_maker"),
         parse_boolean("opt_in").alias("_opt_in"),
-        pl.col("source_record_id").is_duplicated().over("source_file", "file_sha256").alias("_dup"),
-        pl.col("source_row").rank("ordinal").over("source_file", "file_sha256", "source_record_id").alias("_dup_rank"),
+        # rows come in file order: a record id seen before in the same file version repeats it
+        (~pl.struct("source_file", "file_sha256", "source_record_id").is_first_distinct()).alias("_repeat"),
     )
     notes = pl.concat_str([
         _note(pl.col("timeframe_months").is_not_null() & pl.col("_months").is_null(),
@@ -119,7 +119,7 @@ def clean_lead_records(raw: pl.DataFrame, source_type: str) -> pl.DataFrame:
         pl.when(pl.col("_disposition").is_in(DISPOSITIONS)).then(pl.col("_disposition")).alias("disposition"),
         pl.col("_response_type").alias("response_type"),
         pl.when(notes == "").then(None).otherwise(notes).alias("cleaning_notes"),
-        (pl.col("_dup") & (pl.col("_dup_rank") > 1)).alias("is_duplicate_record_id"),
+        pl.col("_repeat").alias("is_duplicate_record_id"),
     ).select(STAGED_COLUMNS)
 
 

@@ -71,6 +71,21 @@ QUARANTINE_COLUMNS = ("source_file", "source_record_id", "source_row", "source_t
                       "failed_column", "failed_check", "raw_record")
 
 
+RAW_KEYS = ("source_file", "file_sha256", "source_row")
+
+
+def attach_raw_records(rejected: pl.DataFrame, raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Fill the rejected rows' missing `raw_record` with the JSON of their landed `columns` in `raw` (the
+    record as it arrived, when the file's columns were already canonical); only rejected rows pay for it."""
+    missing = rejected.filter(pl.col("raw_record").is_null()).select(RAW_KEYS)
+    if missing.height == 0:
+        return rejected
+    rebuilt = raw.join(missing, on=list(RAW_KEYS), how="semi").select(
+        *RAW_KEYS, pl.struct(columns).struct.json_encode().alias("_raw_json"))
+    return rejected.join(rebuilt, on=list(RAW_KEYS), how="left").with_columns(
+        pl.coalesce("raw_record", "_raw_json").alias("raw_record")).drop("_raw_json")
+
+
 def rejection_rows(rejected: pl.DataFrame) -> pl.DataFrame:
     """Quarantine rows: the rejected records' keys and reasons, with the raw record as it arrived (JSON)."""
     return rejected.select(QUARANTINE_COLUMNS)

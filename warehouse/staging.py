@@ -4,22 +4,42 @@ from __future__ import annotations
 
 import polars as pl
 
-from leadflow.inbox import SourceSpec
+from leadflow.inbox import LEAD_SOURCES, SourceSpec
+from schemas.quarantine import RAW_KEYS, attach_raw_records
 from warehouse.connection import WarehouseSession
 
 META = ("source_file", "source_record_id", "source_row", "file_sha256", "loaded_at")
 
 
+def raw_source_columns(spec: SourceSpec) -> list[str]:
+    """The landed columns that make up a record as it arrived (for a quarantine row's raw_record)."""
+    return [c for c in (*spec.extra_columns, *spec.columns, "custom_fields")
+            if c != "campaign_id" or spec.source_type == "campaign_response"]
+
+
 def pending_raw_records(wh: WarehouseSession, spec: SourceSpec) -> pl.DataFrame:
-    """Raw records of `spec`'s files whose status is `landed`, with `raw_record` (the record as it arrived,
-    JSON text) and `read_problem`."""
-    source_columns = [c for c in (*spec.extra_columns, *spec.columns, "custom_fields") if c != "campaign_id"
-                      or spec.source_type == "campaign_response"]
-    frame = wh.query(
+    """Raw records of `spec`'s files whose status is `landed` (with `raw_record` where the reader kept one,
+    and `read_problem`)."""
+    return wh.query(
         f"SELECT r.* FROM {spec.raw_table} r JOIN core.import_files f "
         "ON r.source_file = f.source_file AND r.file_sha256 = f.file_sha256 "
         "WHERE f.status = 'landed' ORDER BY r.source_file, r.source_row"
     )
-    # files landed before raw_record was kept: rebuild it from the landed columns
-    return frame.with_columns(pl.coalesce(pl.col("raw_record"), pl.struct(source_columns).struct.json_encode())
-                              .alias("raw_record"))
+
+
+def with_raw_records(wh: WarehouseSession, rejected: pl.DataFrame) -> pl.DataFrame:
+    """Quarantine rows with their raw_record filled from the landed raw rows where the reader left it null."""
+    if rejected.height == 0 or rejected["raw_record"].null_count() == 0:
+        return rejected
+    filled = []
+    for spec in LEAD_SOURCES:
+        part = rejected.filter(pl.col("source_type") == spec.source_type)
+        if part.height == 0:
+            continue
+        keys = part.filter(pl.col("raw_record").is_null()).select(RAW_KEYS)
+        with wh.registered(keys) as wanted:
+            raw = wh.query(f"SELECT r.* FROM {spec.raw_table} r JOIN {wanted} k USING (source_file, file_sha256, "
+                           "source_row)")
+        filled.append(attach_raw_records(part, raw, raw_source_columns(spec)))
+    rest = rejected.filter(~pl.col("source_type").is_in([s.source_type for s in LEAD_SOURCES]))
+    return pl.concat([*filled, rest], how="vertical_relaxed")
