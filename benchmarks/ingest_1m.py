@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -355,7 +356,7 @@ def child_polars_read(path: Path) -> dict:
     return {"kind": "polars_read", "records": frame.height, "seconds": round(seconds, 3), **_peak_rss_mib()}
 
 
-def child_pipeline(path: Path, profile: str | None = None) -> dict:
+def child_pipeline(path: Path, profile: str | None = None, through_warehouse: bool = False) -> dict:
     """(b) The pipeline's read -> land -> clean -> validate -> normalize path on one file, timed per stage."""
     import_started = time.perf_counter()
     from leadflow.inbox import CAMPAIGN_RESPONSES, InboxFile, file_sha256, read_records
@@ -385,7 +386,21 @@ def child_pipeline(path: Path, profile: str | None = None) -> dict:
         return result
 
     inbox_file = InboxFile(path, RELATIVE_PATH, CAMPAIGN_RESPONSES)
-    records = stage("read", read_records, inbox_file)
+    if through_warehouse:
+        # as the ingest asset and the validate asset do: land into raw.* of a DuckDB file, read it back
+        import tempfile
+
+        from warehouse import Warehouse
+        from warehouse.landing import land_files
+        from warehouse.staging import pending_raw_records
+
+        folder = Path(tempfile.mkdtemp(prefix="leadflow-bench-wh-"))
+        with Warehouse(folder / "bench.duckdb").connect() as wh:
+            stage("read", lambda: land_files(wh, [inbox_file], "bench", datetime.now()))
+            records = stage("land", pending_raw_records, wh, CAMPAIGN_RESPONSES)
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        records = stage("read", read_records, inbox_file)
 
     def land(frame: pl.DataFrame) -> pl.DataFrame:
         # what warehouse.landing.land_files adds to read_records' frame before the insert into raw.*
@@ -401,7 +416,7 @@ def child_pipeline(path: Path, profile: str | None = None) -> dict:
         return ok, attach_raw_records(with_read_problems(bad), raw, raw_source_columns(CAMPAIGN_RESPONSES))
 
     read = records.height
-    raw = stage("land", land, records)
+    raw = records if through_warehouse else stage("land", land, records)
     del records
     cleaned = stage("clean", clean_lead_records, raw, "campaign_response")
     accepted, rejected = stage("validate", validate, cleaned)
@@ -425,11 +440,13 @@ def child_pipeline(path: Path, profile: str | None = None) -> dict:
     return result
 
 
-def run_child(kind: str, path: Path, profile: str | None = None) -> dict:
+def run_child(kind: str, path: Path, profile: str | None = None, through_warehouse: bool = False) -> dict:
     """Run one measurement in a fresh interpreter and return its JSON result."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--csv", str(path)]
     if profile:
         cmd += ["--profile", profile]
+    if through_warehouse:
+        cmd.append("--through-warehouse")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -443,19 +460,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="measure this many times (each in fresh processes)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per run")
     parser.add_argument("--profile", choices=STAGES, help="cProfile one pipeline stage (printed to stderr)")
+    parser.add_argument("--through-warehouse", action="store_true",
+                        help="land into raw.* of a DuckDB file and read it back, as the ingest and validate "
+                             "assets do (read = read + land into DuckDB, land = read back)")
     parser.add_argument("--child", choices=("polars_read", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
-        result = child_polars_read(args.csv) if args.child == "polars_read" else child_pipeline(args.csv, args.profile)
+        result = (child_polars_read(args.csv) if args.child == "polars_read"
+                  else child_pipeline(args.csv, args.profile, args.through_warehouse))
         print(json.dumps(result))
         return
 
     path = campaign_csv(args.records, args.seed, args.cache)
     for run in range(1, args.runs + 1):
         reference = run_child("polars_read", path)
-        pipeline = run_child("pipeline", path, args.profile)
+        pipeline = run_child("pipeline", path, args.profile, args.through_warehouse)
         outcomes = pipeline["accepted"] + pipeline["rejected_validate"] + pipeline["rejected_normalize"]
         if not outcomes == pipeline["records"] == reference["records"]:
             raise SystemExit(f"accepted + rejected != records in the file ({reference['records']}): {pipeline}")

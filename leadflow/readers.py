@@ -564,9 +564,14 @@ def _finish(header: Sequence[object], body: pl.DataFrame, problems: pl.Series | 
         raise FileRefused(f"column name '{READ_PROBLEM}' is reserved")
     positional = [f"column_{i}" for i in range(len(names))]
     body.columns = positional
-    for start in range(0, body.width, 8):  # a few columns at a time: the frame is never held twice
-        chunk = positional[start:start + 8]
-        body = body.with_columns(pl.col(chunk).str.strip_chars().replace("", None))
+    # only the values that need it are trimmed or nulled, so a large clean file is not copied
+    untidy = pl.col(positional).str.contains(r"^\s|\s$|^$")
+    needs = body.select(untidy.any()).row(0) if body.width else ()
+    for name, need in zip(positional, needs):
+        if need:
+            value = pl.col(name)
+            body = body.with_columns(pl.when(value.str.contains(r"^\s|\s$|^$"))
+                                     .then(value.str.strip_chars().replace("", None)).otherwise(value).alias(name))
     nulls = body.null_count().row(0) if body.width else ()
     keep = [i for i, (name, null_count) in enumerate(zip(names, nulls)) if name or null_count < body.height]
     if len(keep) < len(names):

@@ -99,7 +99,8 @@ class WarehouseSession:
     def registered(self, frame: pl.DataFrame) -> Iterator[str]:
         """Expose a polars frame to SQL under a scratch name for the duration of the block."""
         name = f"_frame_{next(_SCRATCH_NAMES)}"
-        self.con.register(name, frame.to_arrow())
+        # string views as polars holds them: no copy of the text on the way to DuckDB
+        self.con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
             yield name
         finally:
