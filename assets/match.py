@@ -64,6 +64,12 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
         resolution = resolve_people(records, known, match_settings, verdicts.must_link, verdicts.cannot_link,
                                     retired, keep_together)
         moves, merges = reassignments(resolution.assignments)
+        # a corrected record whose lead changed moved, whether or not its earlier lead keeps other records
+        earlier = superseded.filter(~pl.col("positional")).select("record_key", pl.col("lead_id").alias("from_lead_id"))
+        corrected_moves = resolution.assignments.join(earlier, on="record_key").filter(
+            pl.col("lead_id") != pl.col("from_lead_id")).select("record_key", "from_lead_id",
+                                                                pl.col("lead_id").alias("to_lead_id"))
+        moves = pl.concat([moves, corrected_moves.join(moves, on="record_key", how="anti")], how="vertical_relaxed")
         corrected = pl.col("record_key").is_in(replaced_keys)
         moves = moves.with_columns(pl.when(corrected).then(pl.lit("corrected file version"))
                                    .otherwise(pl.lit("reviewer verdict")).alias("reason"))

@@ -191,9 +191,9 @@ def read_records(inbox_file: InboxFile) -> pl.DataFrame:
                           + (f" (source {mapping.name})" if inbox_file.mapping and inbox_file.mapping.columns else ""))
     if frame.height == 0:
         raise FileRefused("file has a header but no records")
-    as_arrived = (all(columns.renamed.get(h) == h for h in headers if h in columns.renamed)
+    as_arrived = (sorted(headers) == sorted(spec.columns) and all(columns.renamed.get(h) == h for h in headers)
                   and not (mapping.values or mapping.date_formats or mapping.defaults))
-    # when the canonical columns hold the record as it arrived, quarantine rebuilds it from them (and the
+    # when the file has exactly the canonical columns, quarantine rebuilds the record from them (and the
     # million-record file does not carry a JSON copy of itself); else keep it now, under its own headers
     raw_record = (pl.lit(None, dtype=pl.Utf8) if as_arrived
                   else pl.struct(pl.col(headers)).struct.json_encode()).alias("raw_record")

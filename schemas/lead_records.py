@@ -60,7 +60,8 @@ def parse_months(column: str) -> pl.Expr:
 
 def _snake(column: str) -> pl.Expr:
     """`Form Fill` -> `form_fill` (letters and digits of any script kept); nothing left -> null."""
-    word = pl.col(column).str.strip_chars().str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", "_").str.strip_chars("_")
+    word = (pl.col(column).str.normalize("NFC").str.strip_chars().str.to_lowercase()
+            .str.replace_all(r"[^\p{L}\p{M}\p{N}]+", "_").str.strip_chars("_"))
     return pl.when(word != "").then(word)
 
 
@@ -148,10 +149,11 @@ class StagedLeadRecord(pa.DataFrameModel):
 
 
 class CampaignResponseRecord(StagedLeadRecord):
-    """A usable campaign response: as StagedLeadRecord; its response type names what the person did."""
+    """A usable campaign response: as StagedLeadRecord (its response type, cleaned to a word or null, is never
+    a reason to reject it)."""
 
     source_type: str = pa.Field(isin=["campaign_response"])
-    response_type: str = pa.Field(nullable=True, str_matches=r"^\w+$")
+    response_type: str = pa.Field(nullable=True)
 
 
 class TelemarketerCallRecord(StagedLeadRecord):

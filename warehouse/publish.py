@@ -44,7 +44,9 @@ def publish_import(wh: WarehouseSession, run_id: str, now: datetime) -> dict[str
     )
     leads = wh.read_table("staging.lead_qualification")
     changes = wh.read_table("staging.status_changes")
-    decisions = wh.read_table("staging.match_decisions")
+    # pairs with a replaced earlier version only served to find its corrected record's lead this run
+    decisions = wh.read_table("staging.match_decisions").filter(
+        ~pl.col("left_key").str.contains(EARLIER_VERSION_KEY) & ~pl.col("right_key").str.contains(EARLIER_VERSION_KEY))
     moves = wh.read_table("staging.lead_moves")
     merges = wh.read_table("staging.lead_merges")
     applied = wh.read_table("staging.feedback_applied")
@@ -187,9 +189,7 @@ def _drop_emptied_leads(wh: WarehouseSession, run_id: str, now: datetime) -> int
 def _open_reviews(wh: WarehouseSession, decisions: pl.DataFrame, run_id: str, now: datetime) -> int:
     """Pairs of this run's review band (or kept apart by a guard) that no one has ruled on yet, with a short
     description of each side and each side's lead, into core.match_review."""
-    # a pair with a replaced earlier version (matched only to find its corrected record's lead) needs no verdict
-    review = decisions.filter((pl.col("decision") == "review") & ~pl.col("left_key").str.contains(EARLIER_VERSION_KEY)
-                              & ~pl.col("right_key").str.contains(EARLIER_VERSION_KEY)).select(
+    review = decisions.filter(pl.col("decision") == "review").select(
         "left_key", "right_key", "left_kind", "right_kind", "match_probability", "total_score", "reason")
     if review.height == 0:
         return 0

@@ -12,9 +12,9 @@ META = ("source_file", "source_record_id", "source_row", "file_sha256", "loaded_
 
 
 def raw_source_columns(spec: SourceSpec) -> list[str]:
-    """The landed columns that make up a record as it arrived (for a quarantine row's raw_record)."""
-    return [c for c in (*spec.extra_columns, *spec.columns, "custom_fields")
-            if c != "campaign_id" or spec.source_type == "campaign_response"]
+    """The landed columns that make up a record as it arrived, for a quarantine row's raw_record (the reader
+    leaves raw_record null only when a file has exactly these columns)."""
+    return list(spec.columns)
 
 
 def pending_raw_records(wh: WarehouseSession, spec: SourceSpec) -> pl.DataFrame:

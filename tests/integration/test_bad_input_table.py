@@ -88,8 +88,11 @@ CASES = {
     "opt_out.csv": (csv_text([person(38, opt_in="false")]).encode(), ("imported", 1, 0)),
     "unicode_names.csv": (csv_text([person(39, first_name="\u200bJOSÉ", last_name="o'brien",
                                           company="  McDonald & Sons GmbH ")]).encode(), ("imported", 1, 0)),
-    "odd_response_types.csv": (csv_text([person(49, response_type="ウェビナー"), person(50, response_type="?!")]).encode(),
-                               ("imported", 2, 0)),
+    "odd_response_types.csv": (csv_text([person(49, response_type="ウェビナー"), person(50, response_type="?!"),
+                                         person(52, response_type="वेबिनार"), person(53, response_type="Demo ½")]).encode(),
+                               ("imported", 4, 0)),
+    "extra_column_bad_date.csv": (csv_text([person(54, responded_at="nope", **{"Lead Score": "9"})],
+                                           header=HEADER + ["Lead Score"]).encode(), ("imported", 0, 1)),
     "document.pdf": (b"%PDF-1.4 not a lead file", ("refused", "unsupported file type '.pdf'")),
     "utf8_bom_copy.csv": (b"\xef\xbb\xbf" + csv_text([person(1, last_name="Müller")]).encode(), ("duplicate",)),
 }
@@ -197,7 +200,8 @@ def test_bad_optional_values_are_nulled_and_noted(imported):
     assert call["disposition"][0] is None and "disposition not a known outcome" in call["cleaning_notes"][0]
     kinds = query(warehouse, "SELECT response_type, cleaning_notes FROM core.lead_sources "
                              "WHERE source_file = 'campaign_responses/odd_response_types.csv' ORDER BY source_row")
-    assert kinds.rows() == [("ウェビナー", None), (None, "response_type has no letters or digits: nulled")]
+    assert kinds.rows() == [("ウェビナー", None), (None, "response_type has no letters or digits: nulled"),
+                            ("वेबिनार", None), ("demo_½", None)]
 
 
 def test_quarantine_rows_name_the_column_the_check_and_the_reason(imported):
@@ -208,6 +212,8 @@ def test_quarantine_rows_name_the_column_the_check_and_the_reason(imported):
     assert by_id["R16"]["reason"].startswith("date missing or not a date")
     assert by_id["R16"]["failed_column"] == "touch_at" and by_id["R16"]["failed_check"] == "not_nullable"
     assert json.loads(by_id["R16"]["raw_record"])["responded_at"] == "31/02/2026"  # as it arrived
+    assert set(json.loads(by_id["R16"]["raw_record"])) == set(HEADER)
+    assert json.loads(by_id["R54"]["raw_record"])["Lead Score"] == "9"  # under its own header
     assert "record id repeats" in by_id["R32"]["reason"]
     assert "cannot identify a person" in by_id["R34"]["reason"]
     assert "cannot identify a person after cleaning" in by_id["R35"]["reason"]
@@ -280,8 +286,8 @@ def test_checks_balance_the_ledger_per_file_and_warn_on_a_high_quarantine_rate(i
     assert ledger.passed and ledger.metadata["unbalanced_files"].value == 0
     assert "| campaign_responses/invalid_dates.csv | 1 | 3 | 1 | 2 | 0 |" in ledger.metadata["per_file"].value
     rate = checks["quarantine_rate_below_threshold"]
-    assert not rate.passed and rate.severity.value == "WARN"  # 7 of 52 records, above the 5% default
-    assert rate.metadata["records_rejected"].value == 7 and rate.metadata["threshold"].value == 0.05
+    assert not rate.passed and rate.severity.value == "WARN"  # 8 of 55 records, above the 5% default
+    assert rate.metadata["records_rejected"].value == 8 and rate.metadata["threshold"].value == 0.05
     assert checks["inbox_is_fresh"].passed  # files arrived just now
 
 

@@ -104,3 +104,24 @@ def test_a_file_without_record_ids_is_rematched_by_content_not_by_position(tmp_p
     assert dict(first.iter_rows()) == {e: lead for _, e, lead in now.rows() if e != "chiara@z.example.com"}
     assert now["lead_id"].n_unique() == 3
     assert query(warehouse, "SELECT count(*) n FROM core.superseded_records")["n"][0] == 2
+
+
+def test_a_corrected_record_leaving_a_lead_that_keeps_other_records_is_recorded_as_moved(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
+    write(inbox / "campaign_responses" / "a.csv", [response("R1", "Ada", "Abara", "ada@x.example.com")])
+    write(inbox / "campaign_responses" / "b.csv", [response("B1", "Ada", "Abara", "ada@x.example.com", day=18)])
+    write(inbox / "campaign_responses" / "c.csv", [response("C9", "Bruno", "Bergstrom", "bruno@y.example.com")])
+    assert run_import(inbox, warehouse).success
+    before = leads_of(warehouse)
+    ada, bruno = before["R1"], before["C9"]
+    assert before["B1"] == ada
+    write(inbox / "campaign_responses" / "a.csv", [response("R1", "Bruno", "Bergstrom", "bruno@y.example.com")])
+    assert run_import(inbox, warehouse).success
+    assert leads_of(warehouse) == {"R1": bruno, "B1": ada, "C9": bruno}
+    moves = query(warehouse, "SELECT source_record_id, from_lead_id, to_lead_id, reason FROM core.lead_source_moves")
+    assert moves.rows() == [("R1", ada, bruno, "corrected file version")]
+    ada_now = query(warehouse, "SELECT first_name, touch_count FROM core.leads WHERE lead_id = ?", [ada])
+    assert ada_now.row(0) == ("Ada", 1)
+    leaked = query(warehouse, "SELECT count(*) n FROM core.match_decisions WHERE left_key LIKE '%@%' "
+                              "OR right_key LIKE '%@%'")
+    assert leaked["n"][0] == 0  # earlier versions are matched under a run-only key that is never published
