@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from leadflow.readers import READ_PROBLEM, SUPPORTED_SUFFIXES, FileRefused, ReadOptions, read_file
+from leadflow.readers import READ_PROBLEM, SUPPORTED_SUFFIXES, UNREAD_TEXT, FileRefused, ReadOptions, read_file
 from leadflow.sources import (
     SourceMapping, SourceMappings, apply_date_formats, apply_defaults, apply_value_maps, canonical_mapping,
     header_key, map_columns,
@@ -174,8 +174,8 @@ def read_records(inbox_file: InboxFile) -> pl.DataFrame:
                           f"{', '.join(SUPPORTED_SUFFIXES)}")
     frame = read_file(inbox_file.path, mapping.read if inbox_file.mapping else ReadOptions())
     problem = frame[READ_PROBLEM] if READ_PROBLEM in frame.columns else None
-    if problem is not None:
-        frame = frame.drop(READ_PROBLEM)
+    unread = frame[UNREAD_TEXT] if UNREAD_TEXT in frame.columns else None
+    frame = frame.drop(READ_PROBLEM, UNREAD_TEXT, strict=False)
     headers = frame.columns
     columns = map_columns(headers, mapping, spec.columns)
     if columns.duplicated:
@@ -197,6 +197,11 @@ def read_records(inbox_file: InboxFile) -> pl.DataFrame:
     # million-record file does not carry a JSON copy of itself); else keep it now, under its own headers
     raw_record = (pl.lit(None, dtype=pl.Utf8) if as_arrived
                   else pl.struct(pl.col(headers)).struct.json_encode()).alias("raw_record")
+    if unread is not None:  # a row read only in part keeps what fits no column (extra values, a broken line)
+        frame = frame.with_columns(unread.alias(UNREAD_TEXT))
+        raw_record = pl.when(pl.col(UNREAD_TEXT).is_not_null()).then(
+            pl.struct(*headers, pl.col(UNREAD_TEXT).alias("_unread")).struct.json_encode()).otherwise(raw_record)
+        raw_record = raw_record.alias("raw_record")
     custom = (pl.struct(pl.col(list(columns.custom)).name.map(header_key)).struct.json_encode()
               if columns.custom else pl.lit(None, dtype=pl.Utf8)).alias("custom_fields")
     row = pl.int_range(1, frame.height + 1, dtype=pl.Int32).alias("source_row")

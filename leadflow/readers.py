@@ -29,6 +29,7 @@ import polars as pl
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".json", ".ndjson", ".jsonl", ".parquet")
 READ_PROBLEM = "_read_problem"
+UNREAD_TEXT = "_unread_text"  # what a problem row holds that fits no column: extra values, an unparseable line
 
 DELIMITED_SUFFIXES = (".csv", ".txt", ".tsv")
 DELIMITERS = (",", ";", "\t", "|")
@@ -309,7 +310,10 @@ def _ragged_with_polars(data: bytes, delimiter: str, width: int) -> pl.DataFrame
         for i, name in enumerate(names[width:], start=width)
     )
     problems = frame.select(pl.when(last_value.is_not_null()).then(_problem_message(last_value, width))).to_series()
-    return _finish(list(frame.row(0))[:width], frame.select(names[:width]).slice(1), problems.slice(1))
+    unread = frame.select(pl.when(last_value.is_not_null()).then(
+        pl.concat_str(names[width:], separator=delimiter, ignore_nulls=True))).to_series()
+    return _finish(list(frame.row(0))[:width], frame.select(names[:width]).slice(1), problems.slice(1),
+                   unread.slice(1))
 
 
 def _with_csv_module(data: bytes, delimiter: str) -> pl.DataFrame:
@@ -336,12 +340,13 @@ def _parse_with_csv_module(data: bytes, delimiter: str, strict: bool) -> pl.Data
     header = next(reader, [])
     width = len(header)
     schema = {f"column_{i}": pl.Utf8 for i in range(width)}
-    chunks, rows, problems, count = [], [], {}, 0
+    chunks, rows, problems, unread, count = [], [], {}, {}, 0
     for record in reader:
         if len(record) > width:
             extra = [i for i, value in enumerate(record[width:], start=width) if value.strip()]
             if extra:
                 problems[count] = _problem_message(extra[-1] + 1, width)
+                unread[count] = delimiter.join(record[width:])
             record = record[:width]
         elif len(record) < width:
             record = record + [None] * (width - len(record))
@@ -352,9 +357,11 @@ def _parse_with_csv_module(data: bytes, delimiter: str, strict: bool) -> pl.Data
             rows = []
     chunks.append(pl.DataFrame(rows, schema=schema, orient="row"))
     problem_column = pl.Series(READ_PROBLEM, [None] * count, dtype=pl.Utf8)
+    unread_column = pl.Series(UNREAD_TEXT, [None] * count, dtype=pl.Utf8)
     if problems:
         problem_column = problem_column.scatter(list(problems), list(problems.values()))
-    return _finish(header, pl.concat(chunks), problem_column)
+        unread_column = unread_column.scatter(list(unread), list(unread.values()))
+    return _finish(header, pl.concat(chunks), problem_column, unread_column)
 
 
 def _allow_big_fields() -> None:
@@ -492,8 +499,8 @@ def _read_json(text: str, suffix: str) -> pl.DataFrame:
         document = arrays[0] if len(arrays) == 1 else None
     if not isinstance(document, list) or (document and not any(isinstance(r, dict) for r in document)):
         raise FileRefused("file is not a JSON array of records")
-    return _records_frame(((r, None) if isinstance(r, dict) else (None, "record is not a JSON object")
-                           for r in document), "JSON")
+    return _records_frame(((r, None, None) if isinstance(r, dict)
+                           else (None, "record is not a JSON object", _json_text(r)) for r in document), "JSON")
 
 
 def _ndjson_records(text: str) -> Iterator[tuple[dict | None, str | None]]:
@@ -504,15 +511,17 @@ def _ndjson_records(text: str) -> Iterator[tuple[dict | None, str | None]]:
             record = json.loads(line)
         except (ValueError, RecursionError):
             record = None
-        yield (record, None) if isinstance(record, dict) else (None, "line is not a JSON object")
+        yield (record, None, None) if isinstance(record, dict) else (None, "line is not a JSON object", line.strip())
 
 
-def _records_frame(records: Iterator[tuple[dict | None, str | None]], kind: str) -> pl.DataFrame:
-    """Columns are the union of keys in first-seen order; a row that is not an object keeps its place as a problem."""
-    rows, problems, keys = [], [], {}
-    for record, problem in records:
+def _records_frame(records: Iterator[tuple[dict | None, str | None, str | None]], kind: str) -> pl.DataFrame:
+    """Columns are the union of keys in first-seen order; a row that is not an object keeps its place as a problem
+    (with its text as unread)."""
+    rows, problems, unread, keys = [], [], [], {}
+    for record, problem, text in records:
         rows.append(record or {})
         problems.append(problem)
+        unread.append(text)
         if record:
             keys.update(dict.fromkeys(record))
     if rows and all(problems):
@@ -520,7 +529,8 @@ def _records_frame(records: Iterator[tuple[dict | None, str | None]], kind: str)
     header = list(keys)
     columns = {f"column_{i}": [_scalar_text(row.get(key)) for row in rows] for i, key in enumerate(header)}
     body = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.Utf8))
-    return _finish(header, body, pl.Series(READ_PROBLEM, problems, dtype=pl.Utf8))
+    return _finish(header, body, pl.Series(READ_PROBLEM, problems, dtype=pl.Utf8),
+                   pl.Series(UNREAD_TEXT, unread, dtype=pl.Utf8))
 
 
 def _scalar_text(value: object) -> str | None:
@@ -554,14 +564,16 @@ def _refuse_duplicates(names: Sequence[str]) -> None:
         raise FileRefused(f"duplicate column names: {', '.join(duplicated)}")
 
 
-def _finish(header: Sequence[object], body: pl.DataFrame, problems: pl.Series | None = None) -> pl.DataFrame:
+def _finish(header: Sequence[object], body: pl.DataFrame, problems: pl.Series | None = None,
+            unread: pl.Series | None = None) -> pl.DataFrame:
     """Name the columns from the header, blank cells to null, drop value-less rows and blank-named empty columns."""
     names = [_clean_name(h) for h in header]
     if body.width != len(names):
         raise FileRefused("file cannot be read: the header and the data disagree on the number of columns")
     _refuse_duplicates([n for n in names if n])
-    if any(n.casefold() == READ_PROBLEM for n in names):
-        raise FileRefused(f"column name '{READ_PROBLEM}' is reserved")
+    for reserved in (READ_PROBLEM, UNREAD_TEXT):
+        if any(n.casefold() == reserved for n in names):
+            raise FileRefused(f"column name '{reserved}' is reserved")
     positional = [f"column_{i}" for i in range(len(names))]
     body.columns = positional
     # only the values that need it are trimmed or nulled, so a large clean file is not copied
@@ -582,6 +594,8 @@ def _finish(header: Sequence[object], body: pl.DataFrame, problems: pl.Series | 
     if problems is not None and problems.null_count() < problems.len():
         problems = problems.alias(READ_PROBLEM)
         body = body.hstack([problems]) if body.width else problems.to_frame()
+        if unread is not None and unread.null_count() < unread.len():
+            body = body.hstack([unread.alias(UNREAD_TEXT)])
     if not body.width:
         return pl.DataFrame()
     if not nulls or min(nulls) > 0:  # some row may hold no value at all (a column without nulls rules that out)

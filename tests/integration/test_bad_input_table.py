@@ -219,8 +219,10 @@ def test_quarantine_rows_name_the_column_the_check_and_the_reason(imported):
     assert "cannot identify a person after cleaning" in by_id["R35"]["reason"]
     ragged = rejected.filter(pl.col("source_file") == "campaign_responses/ragged_row.csv").row(0, named=True)
     assert "could not be read whole" in ragged["reason"] and "values" in ragged["reason"]
+    assert json.loads(ragged["raw_record"])["_unread"] == ",".join(["x"] * 7)  # the values past the header
     broken = rejected.filter(pl.col("source_file") == "campaign_responses/records.ndjson").row(0, named=True)
     assert "could not be read whole" in broken["reason"]
+    assert json.loads(broken["raw_record"])["_unread"] == "{not json"  # the line as it arrived
 
 
 def test_formulas_are_stored_as_received_and_neutralised_in_exports(imported, tmp_path):

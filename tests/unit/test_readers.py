@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from leadflow.readers import READ_PROBLEM, FileRefused, ReadOptions, read_file
+from leadflow.readers import READ_PROBLEM, UNREAD_TEXT, FileRefused, ReadOptions, read_file
 
 NAMES = "first_name,last_name,company\nJörg,Müller,Société Générale\nSøren,Østergaard,Café Ñandú\n"
 NAMES_ROWS = [("Jörg", "Müller", "Société Générale"), ("Søren", "Østergaard", "Café Ñandú")]
@@ -135,17 +135,18 @@ def test_a_header_without_records_gives_an_empty_frame_with_its_columns(tmp_path
 
 @pytest.mark.parametrize("content, expected", [
     pytest.param("a,b,c\n1,2,3\n4,5,6,7,8\n9,10,11\n",
-                 [("1", "2", "3", None), ("4", "5", "6", "row has 5 values but the header has 3 columns"),
-                  ("9", "10", "11", None)], id="longer row"),
-    pytest.param('a;b\n"x;y";2;"z\nz"\n', [("x;y", "2", "row has 3 values but the header has 2 columns")],
+                 [("1", "2", "3", None, None), ("4", "5", "6", "row has 5 values but the header has 3 columns", "7,8"),
+                  ("9", "10", "11", None, None)], id="longer row"),
+    pytest.param('a;b\n"x;y";2;"z\nz"\n', [("x;y", "2", "row has 3 values but the header has 2 columns", "z\nz")],
                  id="longer row with quoted values"),
     pytest.param('a,b\n5" screen,2,3\n4,5\n',
-                 [('5" screen', "2", "row has 3 values but the header has 2 columns"), ("4", "5", None)],
+                 [('5" screen', "2", "row has 3 values but the header has 2 columns", "3"), ("4", "5", None, None)],
                  id="longer row in a file only the csv module can parse"),
 ])
 def test_a_row_with_more_values_than_the_header_is_kept_with_its_problem(tmp_path, content, expected):
+    """The extra values are kept as unread text (for the quarantine row's raw record), not cut silently."""
     frame = _read(tmp_path, content)
-    assert frame.columns[-1] == READ_PROBLEM
+    assert frame.columns[-2:] == [READ_PROBLEM, UNREAD_TEXT]
     assert frame.rows() == expected
 
 
@@ -245,7 +246,7 @@ def test_json_records_become_text_columns_in_first_seen_key_order(tmp_path, docu
 
 @pytest.mark.parametrize("content, expected", [
     pytest.param('[{"email": "a@x.io"}, "b@x.io", {"email": "c@x.io"}]',
-                 [("a@x.io", None), (None, "record is not a JSON object"), ("c@x.io", None)],
+                 [("a@x.io", None, None), (None, "record is not a JSON object", '"b@x.io"'), ("c@x.io", None, None)],
                  id="an array element that is not an object"),
     pytest.param('{"email": "a@x.io"}\n{"email": "c@x.io"}\n', [("a@x.io",), ("c@x.io",)],
                  id="one object per line saved as .json"),
@@ -258,9 +259,10 @@ def test_json_files_that_are_not_a_clean_array(tmp_path, content, expected):
 def test_ndjson_keeps_a_malformed_line_as_a_row_with_its_problem(tmp_path, name):
     content = '{"email": "a@x.io", "phone": 4155550100}\n\n{"email": "b@x.io",\n[1, 2]\r\n{"email": "c@x.io"}\n'
     frame = _read(tmp_path, content, name)
-    assert frame.columns == ["email", "phone", READ_PROBLEM]
-    assert frame.rows() == [("a@x.io", "4155550100", None), (None, None, "line is not a JSON object"),
-                            (None, None, "line is not a JSON object"), ("c@x.io", None, None)]
+    assert frame.columns == ["email", "phone", READ_PROBLEM, UNREAD_TEXT]
+    assert frame.rows() == [("a@x.io", "4155550100", None, None),
+                            (None, None, "line is not a JSON object", '{"email": "b@x.io",'),
+                            (None, None, "line is not a JSON object", "[1, 2]"), ("c@x.io", None, None, None)]
 
 
 @pytest.mark.parametrize("content, name, reason", [
