@@ -7,6 +7,7 @@ DuckDB lets one process hold a file at a time, so every caller opens, works and 
 from __future__ import annotations
 
 import itertools
+import os
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,13 @@ import duckdb
 import polars as pl
 
 _SCRATCH_NAMES = itertools.count()
+
+
+def memory_limit() -> str:
+    """DuckDB's buffer limit for warehouse sessions (LEADFLOW_DUCKDB_MEMORY_LIMIT, default 512MB). Its cache of
+    a large import's pages would otherwise add to polars' memory in the same process; queries past the limit
+    spill to disk beside the warehouse file."""
+    return os.environ.get("LEADFLOW_DUCKDB_MEMORY_LIMIT", "512MB")
 
 
 class WarehouseError(RuntimeError):
@@ -39,7 +47,7 @@ class Warehouse:
         elif not self.path.exists():
             raise WarehouseError(f"warehouse file {self.path} does not exist yet: run an import first")
         try:
-            con = duckdb.connect(str(self.path), read_only=read_only)
+            con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": memory_limit()})
         except duckdb.Error as exc:  # locked by another process, not a DuckDB file, ...
             raise WarehouseError(f"cannot open warehouse file {self.path}: {exc}") from exc
         session = WarehouseSession(con)

@@ -24,7 +24,7 @@ def pending_raw_records(wh: WarehouseSession, spec: SourceSpec) -> pl.DataFrame:
         f"SELECT r.* FROM {spec.raw_table} r JOIN core.import_files f "
         "ON r.source_file = f.source_file AND r.file_sha256 = f.file_sha256 "
         "WHERE f.status = 'landed' ORDER BY r.source_file, r.source_row"
-    )
+    ).rechunk()  # one contiguous frame: the cleaning that follows would otherwise hold more memory
 
 
 def with_raw_records(wh: WarehouseSession, rejected: pl.DataFrame) -> pl.DataFrame:
