@@ -58,9 +58,10 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
         whole = reopened.filter(pl.col("original_lead_id").is_in(verdicts.leads_kept_whole)).sort("record_key")
         keep_together = [(a, b) for _, group in whole.group_by("original_lead_id", maintain_order=True)
                          for a, b in zip(group["record_key"], group["record_key"][1:])]
+        replaced = set(superseded["record_key"].to_list())
         keep_together += [(a, b) for a, b in standing_links(wh, sorted(set(verdicts.leads_to_open)
                                                                          - set(verdicts.leads_kept_whole)))
-                          if not {a, b} & set(superseded["record_key"].to_list())]
+                          if a not in replaced and b not in replaced]
         resolution = resolve_people(records, known, match_settings, verdicts.must_link, verdicts.cannot_link,
                                     retired, keep_together)
         moves, merges = reassignments(resolution.assignments)
@@ -79,6 +80,7 @@ def lead_matches(context: AssetExecutionContext, settings: LeadflowSettings) -> 
         wh.replace_table("staging.lead_assignments", resolution.assignments)
         wh.replace_table("staging.match_decisions", resolution.decisions)
         wh.replace_table("staging.lead_moves", moves)
+        wh.replace_table("staging.superseded_sources", superseded)
         wh.replace_table("staging.lead_merges", merges)
         wh.replace_table("staging.feedback_applied", verdicts.pending.select("feedback_id"))
     assignments, decisions = resolution.assignments, resolution.decisions
@@ -112,7 +114,7 @@ def lead_profiles(context: AssetExecutionContext, settings: LeadflowSettings) ->
         batch = wh.read_table("staging.normalized_records")
         assignments = wh.read_table("staging.lead_assignments")
         moves = wh.read_table("staging.lead_moves")
-        superseded = superseded_sources(wh)
+        superseded = wh.read_table("staging.superseded_sources")
         replaced = superseded["record_key"].implode()
         # leads that lost a record to a corrected file version are rebuilt from what they have left
         touched = pl.concat([assignments.select("lead_id"), leads_with_new_opportunity(wh),

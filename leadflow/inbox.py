@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from leadflow.readers import READ_PROBLEM, SUPPORTED_SUFFIXES, UNREAD_TEXT, FileRefused, ReadOptions, read_file
+from leadflow.readers import READ_PROBLEM, UNREAD_TEXT, FileRefused, ReadOptions, read_file
 from leadflow.sources import (
     SourceMapping, SourceMappings, apply_date_formats, apply_defaults, apply_value_maps, canonical_mapping,
     header_key, map_columns,
@@ -152,27 +152,28 @@ def discover_crm_files(inbox: Path) -> dict[str, InboxFile]:
     return found
 
 
-def canonical_column_name(name: str) -> str:
-    """`E-Mail Address ` -> `e_mail_address`: trimmed, lower-case, runs of non-alphanumerics as one `_`."""
-    return header_key(name)
+def read_options(inbox_file: InboxFile) -> ReadOptions:
+    """How to read a file: its source mapping's options (encoding, delimiter, sheet), else detection."""
+    return inbox_file.mapping.read if inbox_file.mapping else ReadOptions()
 
 
 def read_records(inbox_file: InboxFile) -> pl.DataFrame:
-    """Read a file's records: canonical text columns after the source's mapping (renames, value maps, date
-    formats, defaults), plus source_record_id, source_row, custom_fields (JSON of the columns the source does
-    not know), raw_record (JSON of the record as it arrived, under its own headers, when a mapping renamed or
-    translated anything; null when the canonical columns already hold it as it arrived) and read_problem
-    (why a row could not be read whole, else null).
+    """Read a file and map its records (see `map_records`); FileRefused when it cannot be used as a whole."""
+    return map_records(read_file(inbox_file.path, read_options(inbox_file)), inbox_file)
 
-    Raises FileRefused when the file cannot be used as a whole: unreadable as its type, empty, header only,
-    duplicate columns, or a required column missing after mapping.
+
+def map_records(frame: pl.DataFrame, inbox_file: InboxFile) -> pl.DataFrame:
+    """A file's records as read by `read_file`, mapped: canonical text columns after the source's mapping
+    (renames, value maps, date formats, defaults), plus source_record_id, source_row, custom_fields (JSON of
+    the columns the source does not know), raw_record (JSON of the record as it arrived, under its own
+    headers, when a mapping renamed or translated anything; null when the canonical columns already hold it
+    as it arrived) and read_problem (why a row could not be read whole, else null).
+
+    Raises FileRefused when the file cannot be used as a whole: header only, duplicate columns, or a required
+    column missing after mapping.
     """
     spec = inbox_file.spec
     mapping = inbox_file.mapping or canonical_mapping(inbox_file.relative_path.rsplit("/", 1)[0])
-    if inbox_file.path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise FileRefused(f"unsupported file type '{inbox_file.path.suffix}': expected one of "
-                          f"{', '.join(SUPPORTED_SUFFIXES)}")
-    frame = read_file(inbox_file.path, mapping.read if inbox_file.mapping else ReadOptions())
     problem = frame[READ_PROBLEM] if READ_PROBLEM in frame.columns else None
     unread = frame[UNREAD_TEXT] if UNREAD_TEXT in frame.columns else None
     frame = frame.drop(READ_PROBLEM, UNREAD_TEXT, strict=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from dedupe.normalize import normalize_people
-from schemas.quarantine import QUARANTINE_COLUMNS
+from schemas.quarantine import QUARANTINE_COLUMNS, empty_rejections
 
 NO_IDENTITY_AFTER_CLEANING = (
     "cannot identify a person after cleaning: email is not a valid address and name and phone are empty"
@@ -35,9 +35,7 @@ def normalize_lead_records(staged: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
     identifies = pl.any_horizontal(pl.col(c).is_not_null() for c in ("first_name", "last_name", "email", "phone"))
     lost = normalized.select(identifies.not_().sum()).item()
     if lost == 0:  # the common case: no copy of a large frame
-        return normalized, normalized.clear().with_columns(
-            pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("reason", "failed_column", "failed_check")
-        ).select(QUARANTINE_COLUMNS)
+        return normalized, empty_rejections(normalized).select(QUARANTINE_COLUMNS)
     rejected = normalized.filter(~identifies).with_columns(
         pl.lit(NO_IDENTITY_AFTER_CLEANING).alias("reason"), pl.lit("email").alias("failed_column"),
         pl.lit("identifies_a_person").alias("failed_check"),

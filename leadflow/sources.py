@@ -19,12 +19,13 @@ from typing import Any
 import polars as pl
 from leadflow.config_files import load_yaml_document
 from leadflow.readers import ReadOptions
+from schemas.lead_records import BUDGET_WORDS, DISPOSITIONS
 
 SOURCE_TYPES = {"campaign_responses": "campaign_response", "telemarketer": "telemarketer"}
 DATE_COLUMNS = {"campaign_response": ("responded_at",), "telemarketer": ("called_at",)}
 ALLOWED_VALUES = {
-    "disposition": ("interested", "callback", "not_interested", "wrong_number", "do_not_call", "no_answer"),
-    "budget_status": ("approved", "pending", "none", "unknown"),
+    "disposition": tuple(DISPOSITIONS),
+    "budget_status": tuple(dict.fromkeys(BUDGET_WORDS.values())),
     "decision_maker": ("true", "false"),
     "opt_in": ("true", "false"),
 }

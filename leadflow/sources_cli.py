@@ -38,8 +38,8 @@ def describe_file(path: Path, mappings, source: str | None, inbox: Path | None) 
     """(exit status, report lines) for one file under the mappings."""
     import polars as pl
 
-    from leadflow.inbox import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS, InboxFile, read_records
-    from leadflow.readers import READ_PROBLEM, FileRefused, ReadOptions, read_file
+    from leadflow.inbox import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS, InboxFile, map_records, read_options
+    from leadflow.readers import READ_PROBLEM, UNREAD_TEXT, FileRefused, read_file
     from leadflow.sources import ALLOWED_VALUES, DATE_COLUMNS, canonical_mapping, map_columns, source_type_of
     from schemas.lead_records import parse_timestamp
 
@@ -58,11 +58,12 @@ def describe_file(path: Path, mappings, source: str | None, inbox: Path | None) 
     configured = mappings.by_name(mapping.name) is not None
     lines = [f"{path}", f"  source: {mapping.name} ({mapping.folder}, {mapping.source_type} records"
                         f"{'' if configured else ', canonical layout: no mapping configured'})"]
+    inbox_file = InboxFile(path, path.name, spec, mapping=mapping if configured else None)
     try:
-        frame = read_file(path, mapping.read if configured else ReadOptions())
+        frame = read_file(path, read_options(inbox_file))
     except FileRefused as exc:
         return 1, [*lines, f"  would be refused: {exc}"]
-    headers = [h for h in frame.columns if h != READ_PROBLEM]
+    headers = [h for h in frame.columns if h not in (READ_PROBLEM, UNREAD_TEXT)]
     columns = map_columns(headers, mapping, spec.columns)
     width = max((len(h) for h in headers), default=10) + 2
     lines.append("  columns:")
@@ -75,7 +76,7 @@ def describe_file(path: Path, mappings, source: str | None, inbox: Path | None) 
         lines.append(f"  canonical columns not in the file: {', '.join(absent)}"
                      + (f" (defaults: {', '.join(filled)})" if filled else ""))
     try:
-        records = read_records(InboxFile(path, path.name, spec, mapping=mapping if configured else None))
+        records = map_records(frame, inbox_file)
     except FileRefused as exc:
         return 1, [*lines, f"  would be refused: {exc}"]
     for column, allowed in ALLOWED_VALUES.items():

@@ -13,9 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from leadflow.sources import SourceMapping
-
-TRUE_WORDS = {"true", "t", "yes", "y", "1", "x", "ja", "oui", "si"}
-FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non"}
+from schemas.lead_records import FALSE_WORDS, TRUE_WORDS
 # a column each vendor adds that leadflow does not know: it travels as a custom field
 EXTRA_COLUMNS = {"callpoint": ("Liste", "Q4 Kaltakquise"), "dialogue_direct": ("Call Duration (s)", "184")}
 

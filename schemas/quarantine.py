@@ -23,7 +23,7 @@ def split_valid(frame: pl.DataFrame, model: type[pa.DataFrameModel],
     indexed = frame.with_row_index(ROW_INDEX)
     try:
         model.validate(frame, lazy=True)
-        return frame, _empty_rejections(frame)
+        return frame, empty_rejections(frame)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     schema_level = cases.filter(pl.col("index").is_null())
@@ -59,7 +59,8 @@ def _reason(column: str | None, check: str, reasons: dict[str, str]) -> str:
     return f"{column}: failed check {check_name}"
 
 
-def _empty_rejections(frame: pl.DataFrame) -> pl.DataFrame:
+def empty_rejections(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame`'s columns with none of its rows, plus reason, failed_column and failed_check."""
     return frame.clear().with_columns(
         pl.lit(None, dtype=pl.Utf8).alias("reason"),
         pl.lit(None, dtype=pl.Utf8).alias("failed_column"),
