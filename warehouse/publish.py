@@ -15,6 +15,13 @@ from warehouse.connection import WarehouseSession
 from warehouse.queries import EARLIER_VERSION_KEY, superseded_rows_sql
 
 LEAD_TYPES = ("campaign_response", "telemarketer")
+# a lead file version's accepted and rejected records, as they stand now
+LEAD_FILE_COUNTS = """
+  records_accepted = (SELECT count(*) FROM core.lead_sources s
+                      WHERE s.source_file = f.source_file AND s.file_sha256 = f.file_sha256),
+  records_rejected = (SELECT count(*) FROM quarantine.rejected_rows q
+                      WHERE q.source_file = f.source_file AND q.file_sha256 = f.file_sha256)
+"""
 
 
 def _stamp(frame: pl.DataFrame, run_id: str, **times: datetime) -> pl.DataFrame:
@@ -71,12 +78,8 @@ def publish_import(wh: WarehouseSession, run_id: str, now: datetime) -> dict[str
         counts["leads_emptied"] = _drop_emptied_leads(wh, run_id, now)
         counts["match_review_opened"] = _open_reviews(wh, decisions, run_id, now)
         wh.execute(
-            """
-            UPDATE core.import_files f SET status = 'imported', imported_at = ?,
-              records_accepted = (SELECT count(*) FROM core.lead_sources s
-                                  WHERE s.source_file = f.source_file AND s.file_sha256 = f.file_sha256),
-              records_rejected = (SELECT count(*) FROM quarantine.rejected_rows q
-                                  WHERE q.source_file = f.source_file AND q.file_sha256 = f.file_sha256)
+            f"""
+            UPDATE core.import_files f SET status = 'imported', imported_at = ?, {LEAD_FILE_COUNTS}
             WHERE f.status = 'landed' AND f.source_type IN ('campaign_response', 'telemarketer')
             """,
             [now],
@@ -150,14 +153,10 @@ def _supersede_earlier_versions(wh: WarehouseSession, run_id: str, now: datetime
                                     reason=reason), [now, run_id])
         wh.execute(REMOVE_SUPERSEDED.format(table=table), [run_id])
     wh.execute(
-        """
-        UPDATE core.import_files f SET superseded_at = ?,
+        f"""
+        UPDATE core.import_files f SET superseded_at = ?, {LEAD_FILE_COUNTS},
           records_superseded = (SELECT count(*) FROM core.superseded_records x
-                                WHERE x.source_file = f.source_file AND x.file_sha256 = f.file_sha256),
-          records_accepted = (SELECT count(*) FROM core.lead_sources s
-                              WHERE s.source_file = f.source_file AND s.file_sha256 = f.file_sha256),
-          records_rejected = (SELECT count(*) FROM quarantine.rejected_rows q
-                              WHERE q.source_file = f.source_file AND q.file_sha256 = f.file_sha256)
+                                WHERE x.source_file = f.source_file AND x.file_sha256 = f.file_sha256)
         WHERE (f.source_file, f.file_sha256) IN (SELECT source_file, file_sha256 FROM core.superseded_records
                                                  WHERE run_id = ?)
         """,
