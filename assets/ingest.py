@@ -27,6 +27,13 @@ class InboxSelection(Config):
 
     only_files: Optional[list[str]] = None
 
+    def chosen(self, files: list) -> list:
+        """The files this run may read."""
+        if self.only_files is None:
+            return files
+        allowed = set(self.only_files)
+        return [f for f in files if f.relative_path in allowed]
+
 
 @asset(group_name="ingest", kinds={"csv", "xlsx", "parquet", "duckdb"})
 def raw_lead_records(context: AssetExecutionContext, config: InboxSelection,
@@ -38,9 +45,7 @@ def raw_lead_records(context: AssetExecutionContext, config: InboxSelection,
     skipped; a corrected file under the same name is the next version; unusable files are refused with a
     reason, and the others still import."""
     inbox = _inbox_or_fail(settings)
-    files = discover_lead_files(inbox, settings.source_mappings())
-    if config.only_files is not None:
-        files = [f for f in files if f.relative_path in set(config.only_files)]
+    files = config.chosen(discover_lead_files(inbox, settings.source_mappings()))
     with settings.warehouse().connect() as wh:
         report = land_files(wh, files, context.run.run_id, datetime.now())
     return MaterializeResult(metadata=report.metadata())
@@ -52,9 +57,7 @@ def raw_crm_snapshot(context: AssetExecutionContext, config: InboxSelection,
     """The CRM export (accounts, contacts, leads, opportunities, campaigns) as received in raw.crm_*;
     a new export of a file replaces the previous one whole."""
     inbox = _inbox_or_fail(settings)
-    files = list(discover_crm_files(inbox).values())
-    if config.only_files is not None:
-        files = [f for f in files if f.relative_path in set(config.only_files)]
+    files = config.chosen(list(discover_crm_files(inbox).values()))
     with settings.warehouse().connect() as wh:
         report = land_files(wh, files, context.run.run_id, datetime.now(), replace_previous=True)
     return MaterializeResult(metadata=report.metadata())
