@@ -8,7 +8,7 @@ from dagster import (
     asset_check,
 )
 
-from leadflow.inbox import discover_crm_files, discover_lead_files
+from leadflow.ingest.discover import discover_crm_files, discover_lead_files
 from pipelines.resources import LeadflowSettings
 from warehouse.checks import newest_import
 from warehouse.landing import land_files

@@ -7,7 +7,8 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from assets.normalize import crm_reference, normalized_lead_records
 from dedupe.resolve import ENTITY_COLUMNS, HINT_COLUMNS, reassignments, resolve_people
 from dedupe.survivorship import build_lead_profiles
-from leadflow.profiles import lead_sources_for_profiles, with_lead_state
+from dedupe.survivorship import lead_sources_for_profiles
+from leadflow.qualify.state import with_lead_state
 from pipelines.resources import LeadflowSettings
 from warehouse.queries import (
     current_leads, known_lead_records, lead_sources_of, leads_with_new_opportunity, standing_links,

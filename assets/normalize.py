@@ -4,8 +4,8 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from assets.ingest import raw_crm_snapshot
 from assets.validate import staged_lead_records
-from leadflow.crm import CRM_TABLES, stage_crm_snapshot
-from leadflow.records import normalize_lead_records
+from leadflow.validate.crm import CRM_TABLES, stage_crm_snapshot
+from dedupe.normalize.records import normalize_lead_records
 from pipelines.resources import LeadflowSettings
 from warehouse.staging import with_raw_records
 from schemas.quarantine import top_reasons

@@ -3,8 +3,8 @@
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from assets.enrich import company_enrichment, lead_accounts
-from leadflow.golden import golden_leads
-from leadflow.rules import evaluate_routing, evaluate_score, evaluate_status
+from leadflow.qualify.leads import golden_leads
+from leadflow.qualify.rules import evaluate_routing, evaluate_score, evaluate_status
 from pipelines.resources import LeadflowSettings
 from warehouse.queries import current_leads
 

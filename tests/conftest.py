@@ -8,9 +8,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from leadflow.cli import run_import
-from leadflow.sample_data import generate_sample_inbox
-from leadflow.vendor_layouts import apply_vendor_layouts
+from leadflow.cli.run import run_import
+from leadflow.sample import generate_sample_inbox
+from leadflow.sample.vendor_layouts import apply_vendor_layouts
 
 SAMPLE_PEOPLE = 600
 WEEK_1, WEEK_2 = "2026-W46", "2026-W47"

@@ -11,7 +11,9 @@ from datetime import datetime
 
 import polars as pl
 
-from leadflow.inbox import FileRefused, InboxFile, read_records
+from leadflow.ingest.discover import InboxFile
+from leadflow.ingest.readers import FileRefused
+from leadflow.ingest.records import read_records
 from warehouse.connection import WarehouseSession
 
 

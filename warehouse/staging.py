@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from leadflow.inbox import LEAD_SOURCES, SourceSpec
+from schemas.sources import LEAD_SOURCES, SourceSpec
 from schemas.quarantine import RAW_KEYS, attach_raw_records
 from warehouse.connection import WarehouseSession
 

@@ -2,7 +2,8 @@
 
 import shutil
 
-from leadflow.cli import main, run_import
+from leadflow.cli import main
+from leadflow.cli.run import run_import
 from tests.conftest import query
 
 HEADER = ("response_id,campaign_id,campaign_name,response_type,responded_at,first_name,last_name,email,phone,"

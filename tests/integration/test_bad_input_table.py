@@ -10,7 +10,7 @@ import shutil
 import polars as pl
 import pytest
 
-from leadflow.cli import run_import
+from leadflow.cli.run import run_import
 from tests.conftest import query
 
 HEADER = ["response_id", "campaign_id", "campaign_name", "response_type", "responded_at", "first_name",

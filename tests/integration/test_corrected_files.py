@@ -7,8 +7,8 @@ import csv
 import io
 from datetime import datetime
 
-from leadflow.cli import run_import
-from leadflow.inbox import discover_lead_files
+from leadflow.cli.run import run_import
+from leadflow.ingest.discover import discover_lead_files
 from tests.conftest import query
 from warehouse import Warehouse
 from warehouse.landing import land_files

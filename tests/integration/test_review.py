@@ -7,7 +7,8 @@ from datetime import datetime
 import polars as pl
 import pytest
 
-from leadflow.cli import main, run_import
+from leadflow.cli import main
+from leadflow.cli.run import run_import
 from tests.conftest import WEEK_2, query, table_fingerprint
 from warehouse import Warehouse
 from warehouse.review import FeedbackError, record_verdicts

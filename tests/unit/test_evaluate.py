@@ -6,7 +6,7 @@ import pytest
 
 from leadflow.cli import main
 from leadflow.evaluate import evaluate
-from leadflow.sample_data import NOISE_LEVELS
+from leadflow.sample import NOISE_LEVELS
 
 
 @pytest.mark.parametrize("dataset, floor", [("febrl4", 0.999), ("febrl3", 0.995)])

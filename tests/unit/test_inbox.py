@@ -4,7 +4,10 @@ import json
 
 import pytest
 
-from leadflow.inbox import CAMPAIGN_RESPONSES, FileRefused, InboxFile, discover_lead_files, read_records
+from leadflow.ingest.discover import InboxFile, discover_lead_files
+from leadflow.ingest.readers import FileRefused
+from leadflow.ingest.records import read_records
+from schemas.sources import CAMPAIGN_RESPONSES
 
 HEADER = "response_id,campaign_id,response_type,responded_at,first_name,last_name,email"
 

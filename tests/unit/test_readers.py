@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from leadflow.readers import READ_PROBLEM, UNREAD_TEXT, FileRefused, ReadOptions, read_file
+from leadflow.ingest.readers import READ_PROBLEM, UNREAD_TEXT, FileRefused, ReadOptions, read_file
 
 NAMES = "first_name,last_name,company\nJörg,Müller,Société Générale\nSøren,Østergaard,Café Ñandú\n"
 NAMES_ROWS = [("Jörg", "Müller", "Société Générale"), ("Søren", "Østergaard", "Café Ñandú")]

@@ -5,7 +5,9 @@ from datetime import datetime
 import polars as pl
 import pytest
 
-from leadflow.rules import RulesError, evaluate_routing, evaluate_score, evaluate_status, load_rules, parse_rules
+from leadflow.qualify.rules import (
+    RulesError, evaluate_routing, evaluate_score, evaluate_status, load_rules, parse_rules,
+)
 
 T = datetime(2026, 11, 10)
 

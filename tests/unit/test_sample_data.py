@@ -1,4 +1,4 @@
-"""Unit tests for leadflow.sample_data: determinism, inbox layout and contract headers, truth coverage, planted scenarios, unusable records, CRM referential integrity, noise levels."""
+"""Unit tests for leadflow.sample: determinism, inbox layout and contract headers, truth coverage, planted scenarios, unusable records, CRM referential integrity, noise levels."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from leadflow.cli import main
-from leadflow.sample_data import NOISE_LEVELS, generate_sample_inbox
+from leadflow.sample import NOISE_LEVELS, generate_sample_inbox
 
 PEOPLE = 600
 

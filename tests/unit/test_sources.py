@@ -5,9 +5,11 @@ import pytest
 import yaml
 
 from leadflow.cli import main
-from leadflow.inbox import TELEMARKETER_CALLS, InboxFile, discover_lead_files, read_records
-from leadflow.sources import SourceMappingError, load_source_mappings, parse_source_mappings
-from leadflow.vendor_layouts import write_vendor_file
+from leadflow.ingest.discover import InboxFile, discover_lead_files
+from leadflow.ingest.records import read_records
+from schemas.sources import TELEMARKETER_CALLS
+from leadflow.ingest.mappings import SourceMappingError, load_source_mappings, parse_source_mappings
+from leadflow.sample.vendor_layouts import write_vendor_file
 
 CANONICAL_CALLS = (
     "call_id,called_at,agent,first_name,last_name,email,phone,company,website,job_title,country,state,city,"

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
 import email_validator
 import phonenumbers
@@ -40,7 +40,7 @@ __all__ = [
     "normalize_people",
 ]
 
-_DATA_DIR = Path(__file__).resolve().parent / "data"
+_DATA = resources.files("dedupe").joinpath("data")  # the reference lists shipped with dedupe
 
 # --------------------------------------------------------------------------- #
 # shared text helpers
@@ -170,15 +170,12 @@ def name_key(value: str | None) -> str | None:
 @functools.cache
 def _nicknames() -> dict[str, str]:
     mapping: dict[str, str] = {}
-    try:
-        with open(_DATA_DIR / "nicknames.csv", newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                nick = name_key(row.get("nickname"))
-                canon = name_key(row.get("canonical"))
-                if nick and canon and nick != canon:
-                    mapping.setdefault(nick, canon)
-    except OSError:  # pragma: no cover - packaging error, degrade to identity
-        return {}
+    with _DATA.joinpath("nicknames.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            nick = name_key(row.get("nickname"))
+            canon = name_key(row.get("canonical"))
+            if nick and canon and nick != canon:
+                mapping.setdefault(nick, canon)
     # Resolve chains so that the mapping is idempotent.
     for nick in list(mapping):
         seen = {nick}
@@ -243,10 +240,7 @@ def email_domain(email: str | None) -> str | None:
 
 @functools.cache
 def _free_email_domains() -> frozenset[str]:
-    try:
-        text = (_DATA_DIR / "free_email_domains.txt").read_text(encoding="utf-8")
-    except OSError:  # pragma: no cover
-        return frozenset()
+    text = _DATA.joinpath("free_email_domains.txt").read_text(encoding="utf-8")
     return frozenset(
         line.strip().lower()
         for line in text.splitlines()

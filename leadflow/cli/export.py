@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from leadflow.cli import _fail
+from leadflow.cli.errors import fail
 
 
 def _export(args: argparse.Namespace, select) -> int:
@@ -28,11 +28,11 @@ def _export(args: argparse.Namespace, select) -> int:
             frame, note = select(wh)
         rows = write_export(frame, args.out)
     except (ValueError, WarehouseError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     except duckdb.CatalogException:
-        return _fail(f"{args.warehouse} holds no leadflow tables yet: run `leadflow run` into it first")
+        return fail(f"{args.warehouse} holds no leadflow tables yet: run `leadflow run` into it first")
     except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror or exc}")
+        return fail(f"cannot write {args.out}: {exc.strerror or exc}")
     print(f"wrote {rows} rows to {args.out}{note}")
     return 0
 
@@ -42,7 +42,7 @@ def cmd_export_leads(args: argparse.Namespace) -> int:
     try:
         since = date.fromisoformat(args.since) if args.since else None
     except ValueError:
-        return _fail(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD")
+        return fail(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD")
 
     def select(wh):
         frame = leads_for_crm(wh, since, args.include_do_not_contact)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from dedupe.normalize import company_key, domain_from_website, normalize_company, normalize_people
-from leadflow.inbox import CRM_SOURCES
+from schemas.sources import CRM_SOURCES
 from schemas.crm import CRM_REASONS, CrmRecord, with_entity_id
-from schemas.lead_records import parse_timestamp
+from leadflow.validate.cleaning import parse_timestamp
 from schemas.quarantine import QUARANTINE_COLUMNS, split_valid, with_read_problems
 
 CRM_TABLES = {entity: spec.raw_table for entity, spec in CRM_SOURCES.items()}

@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from leadflow.config_files import load_yaml_document
-from leadflow.readers import ReadOptions
-from schemas.lead_records import BUDGET_WORDS, DISPOSITIONS
 
-SOURCE_TYPES = {"campaign_responses": "campaign_response", "telemarketer": "telemarketer"}
+from leadflow.ingest.readers import ReadOptions
+from schemas.config_files import load_yaml_document
+from schemas.sources import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS
+from schemas.vocabulary import BUDGET_VALUES, DISPOSITIONS
+
 DATE_COLUMNS = {"campaign_response": ("responded_at",), "telemarketer": ("called_at",)}
 ALLOWED_VALUES = {
-    "disposition": tuple(DISPOSITIONS),
-    "budget_status": tuple(dict.fromkeys(BUDGET_WORDS.values())),
+    "disposition": DISPOSITIONS,
+    "budget_status": BUDGET_VALUES,
     "decision_maker": ("true", "false"),
     "opt_in": ("true", "false"),
 }
@@ -100,8 +101,6 @@ def canonical_mapping(folder: str) -> SourceMapping:
 
 
 def _canonical_columns(source_type: str) -> tuple[str, ...]:
-    from leadflow.inbox import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS
-
     spec = CAMPAIGN_RESPONSES if source_type == "campaign_response" else TELEMARKETER_CALLS
     return spec.columns
 

@@ -12,8 +12,8 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from leadflow.sources import SourceMapping
-from schemas.lead_records import FALSE_WORDS, TRUE_WORDS
+from leadflow.ingest.mappings import SourceMapping
+from schemas.vocabulary import FALSE_WORDS, TRUE_WORDS
 # a column each vendor adds that leadflow does not know: it travels as a custom field
 EXTRA_COLUMNS = {"callpoint": ("Liste", "Q4 Kaltakquise"), "dialogue_direct": ("Call Duration (s)", "184")}
 
@@ -54,7 +54,7 @@ def _vendor_value(column: str, value: str, values: dict[str, dict[str, str]], da
 
 def vendor_rows(canonical_csv: Path, mapping: SourceMapping, vendor: str) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of a canonical telemarketer CSV rewritten in the vendor's layout."""
-    from leadflow.sources import DATE_COLUMNS
+    from leadflow.ingest.mappings import DATE_COLUMNS
 
     headers, values = _inverse(mapping)
     date_columns = DATE_COLUMNS[mapping.source_type]
@@ -106,7 +106,7 @@ def write_vendor_file(canonical_csv: Path, mapping: SourceMapping, vendor: str) 
 def apply_vendor_layouts(out_dir: Path, result: dict, mappings=None) -> dict:
     """Rewrite a generated sample inbox's telemarketer files in each vendor's layout (per `mappings`, default
     the packaged ones), keeping truth/records.csv pointing at the new paths. Returns the updated result."""
-    from leadflow.sources import load_source_mappings
+    from leadflow.ingest.mappings import load_source_mappings
 
     mappings = mappings or load_source_mappings()
     renamed = {}

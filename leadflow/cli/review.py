@@ -15,7 +15,7 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from leadflow.cli import _fail
+from leadflow.cli.errors import fail
 
 
 def _open(args: argparse.Namespace, read_only: bool):
@@ -34,7 +34,7 @@ def cmd_review_list(args: argparse.Namespace) -> int:
             frame = open_reviews(wh, args.limit)
             total = wh.scalar("SELECT count(*) FROM core.match_review WHERE status = 'open'")
     except FileNotFoundError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if frame.height == 0:
         print("no pairs waiting for review")
         return 0
@@ -51,7 +51,7 @@ def _record(args: argparse.Namespace, frame, source: str) -> int:
         with _open(args, read_only=False) as wh:
             n = record_verdicts(wh, frame, source, datetime.now())
     except (FileNotFoundError, FeedbackError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     print(f"recorded {n} verdict(s); they take effect on the next run")
     return 0
 
@@ -69,7 +69,7 @@ def cmd_review_import(args: argparse.Namespace) -> int:
     try:
         frame = read_verdicts_file(args.file)
     except FeedbackError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     return _record(args, frame, f"file:{Path(args.file).name}")
 
 

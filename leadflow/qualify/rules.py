@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from leadflow.config_files import load_yaml_document
+from schemas.config_files import load_yaml_document
 
 STATUSES = ("Unqualified", "Qualified", "Converted", "Retired")
 RANKS = ("Hot", "Warm", "Cool")

@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from leadflow.cli import _fail
+from leadflow.cli.errors import fail
 
 
 def _folder_of(path: Path, inbox: Path | None) -> str | None:
-    from leadflow.sources import source_type_of
+    from leadflow.ingest.mappings import source_type_of
 
     if inbox is not None:
         try:
@@ -38,10 +38,12 @@ def describe_file(path: Path, mappings, source: str | None, inbox: Path | None) 
     """(exit status, report lines) for one file under the mappings."""
     import polars as pl
 
-    from leadflow.inbox import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS, InboxFile, map_records, read_options
-    from leadflow.readers import READ_PROBLEM, UNREAD_TEXT, FileRefused, read_file
-    from leadflow.sources import ALLOWED_VALUES, DATE_COLUMNS, canonical_mapping, map_columns, source_type_of
-    from schemas.lead_records import parse_timestamp
+    from leadflow.ingest.discover import InboxFile
+    from leadflow.ingest.records import map_records, read_options
+    from schemas.sources import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS
+    from leadflow.ingest.readers import READ_PROBLEM, UNREAD_TEXT, FileRefused, read_file
+    from leadflow.ingest.mappings import ALLOWED_VALUES, DATE_COLUMNS, canonical_mapping, map_columns, source_type_of
+    from leadflow.validate.cleaning import parse_timestamp
 
     if source:
         mapping = mappings.by_name(source) or (canonical_mapping(source) if source_type_of(source) else None)
@@ -99,12 +101,12 @@ def describe_file(path: Path, mappings, source: str | None, inbox: Path | None) 
 
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
-    from leadflow.sources import SourceMappingError, load_source_mappings
+    from leadflow.ingest.mappings import SourceMappingError, load_source_mappings
 
     try:
         mappings = load_source_mappings(args.sources)
     except SourceMappingError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     listed = ", ".join(f"{m.name} ({m.folder})" for m in mappings.mappings) or "none"
     print(f"{mappings.origin}: OK, {len(mappings.mappings)} sources: {listed}")
     status = 0

@@ -1,0 +1,129 @@
+"""`leadflow run`: the weekly import on an inbox folder into a DuckDB file, and the summary it prints.
+
+The command is a thin front to Dagster: it executes the same `weekly_import` asset job that the UI, the schedule
+and the sensor run, in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from leadflow.cli.errors import fail
+
+
+EXAMPLE_QUERIES = (
+    ("Funnel by week and source",
+     "SELECT week_start, source, sum(leads) leads, sum(qualified) qualified, sum(converted) converted "
+     "FROM marts.lead_funnel GROUP BY ALL ORDER BY ALL;"),
+    ("Hot leads to call first",
+     "SELECT lead_id, first_name, last_name, company, score, owner FROM core.leads "
+     "WHERE rank = 'Hot' AND NOT do_not_contact ORDER BY score DESC LIMIT 20;"),
+    ("Why records were quarantined",
+     "SELECT reason, count(*) FROM quarantine.rejected_rows GROUP BY reason ORDER BY 2 DESC;"),
+)
+
+
+def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching: str | None = None,
+               firmographics: str | None = None, sources: str | None = None):
+    """Execute the weekly_import job in-process on `inbox` into `warehouse`; return the Dagster result."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics, sources_path=sources)
+    job = defs.resolve_job_def("weekly_import")
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
+
+
+def _failure_message(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            cause = error
+            while cause.cause is not None:
+                cause = cause.cause
+            return f"step {event.step_key} failed: {cause.message.strip()}"
+    return "the import failed"
+
+
+def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
+    print(f"leadflow import finished in {seconds:.1f} s -> {warehouse}")
+    print(f"  files imported:            {summary['files_imported']} (+{summary['crm_files_imported']} CRM)")
+    for path, reason in summary["files_refused"]:
+        print(f"  file refused:              {path}: {reason}")
+    print(f"  records read:              {summary['records_read']}")
+    print(f"  records accepted:          {summary['records_accepted']} "
+          f"({summary['records_cleaned']} with values cleaned; see cleaning_notes)")
+    if summary["records_superseded"]:
+        print(f"  earlier versions replaced: {summary['records_superseded']} (corrected files; core.superseded_records)")
+    if summary["files_duplicate"]:
+        print(f"  files skipped:             {summary['files_duplicate']} (same content as a file already imported)")
+    print(f"  records quarantined:       {summary['records_quarantined']}")
+    for reason, n in summary["top_reasons"]:
+        print(f"      {n:>5}  {reason}")
+    if summary["crm_records_quarantined"]:
+        print(f"  CRM records quarantined:   {summary['crm_records_quarantined']}")
+    print(f"  leads created:             {summary['leads_created']}")
+    merged_existing = summary["records_merged_into_existing_leads"]
+    within = summary["records_accepted"] - merged_existing - summary["leads_created"]
+    print(f"  records merged into existing leads: {merged_existing} (leads from earlier runs)")
+    print(f"  duplicates merged in this import:   {max(within, 0)} (records joining another record's new lead)")
+    print(f"  leads matched to CRM contacts: {summary['leads_matched_to_crm_contacts']}, "
+          f"to CRM leads: {summary['leads_matched_to_crm_leads']}, "
+          f"on CRM accounts: {summary['leads_on_crm_accounts']}")
+    print(f"  leads qualified:           {summary['leads_qualified']} (converted: {summary['leads_converted']})")
+    print(f"  leads do-not-contact:      {summary['leads_do_not_contact']} (opted out or asked not to be called; "
+          f"kept, never routed to sales or telemarketing)")
+    if summary["verdicts_applied"]:
+        print(f"  reviewer verdicts applied: {summary['verdicts_applied']} ({summary['records_moved_by_verdicts']} "
+              f"records moved, {summary['leads_merged_by_verdicts']} leads merged)")
+    print(f"  pairs sent to review:      {summary['pairs_for_review']} "
+          f"({summary['pairs_waiting_for_review']} waiting; leadflow review list --warehouse {warehouse})")
+    print(f"  leads in warehouse:        {summary['total_leads']}")
+    print(f"\nTry these (leadflow query --warehouse {warehouse} \"SQL\", or any DuckDB client):")
+    for title, sql in EXAMPLE_QUERIES:
+        print(f"  -- {title}\n  {sql}")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    inbox, warehouse = Path(args.inbox), Path(args.warehouse)
+    if not inbox.is_dir():
+        return fail(f"inbox folder {inbox} does not exist")
+    from leadflow.qualify.rules import RulesError, load_rules
+    from dedupe.settings import SettingsError, load_match_settings
+    from leadflow.ingest.mappings import SourceMappingError, load_source_mappings
+    try:
+        load_rules(args.rules)
+        load_match_settings(args.match_settings)
+        load_source_mappings(args.sources)
+    except (RulesError, SettingsError, SourceMappingError) as exc:
+        return fail(str(exc))
+    started = time.perf_counter()
+    result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources)
+    if not result.success:
+        return fail(_failure_message(result))
+    from warehouse import Warehouse
+    from warehouse.summary import run_summary
+    with Warehouse(warehouse).connect(read_only=True) as wh:
+        summary = run_summary(wh, result.run_id)
+    _print_summary(summary, time.perf_counter() - started, warehouse)
+    return 0
+
+
+
+
+def add_run_command(sub) -> None:
+    """Attach `run` to the leadflow command's subparsers."""
+    run = sub.add_parser("run", help="run the weekly import on an inbox folder into a DuckDB file")
+    run.add_argument("--inbox", required=True, help="inbox folder laid out as in the inbox contract")
+    run.add_argument("--warehouse", required=True, help="DuckDB file (created if missing)")
+    run.add_argument("--rules", help="qualification/scoring/routing rules YAML (default: packaged rules)")
+    run.add_argument("--match-settings", help="matching settings YAML (default: packaged settings)")
+    run.add_argument("--sources", help="source mappings YAML (default: packaged mappings of the two vendors)")
+    run.add_argument("--firmographics", help="firmographics CSV (default: <inbox>/reference/firmographics.csv)")
+    run.set_defaults(func=cmd_run)

@@ -1,0 +1,1 @@
+"""Configuration of a run: which files and thresholds apply, as Dagster resources."""

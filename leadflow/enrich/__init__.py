@@ -1,0 +1,1 @@
+"""Enrich: company firmographics by domain from a provider, applied to accounts."""
