@@ -2,95 +2,122 @@
 
 from datetime import datetime
 
+import polars as pl
 from dagster import (
-    AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetKey, AssetSpec,
-    MaterializeResult, MetadataValue, asset, asset_check, multi_asset,
+    AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetIn, AssetKey,
+    AssetSpec, MaterializeResult, MetadataValue, asset, asset_check, multi_asset,
 )
 
-from assets.match import lead_matches
-from assets.qualify import lead_qualification
-from pipelines.resources import LeadflowSettings
+from assets.ingest import raw_key
+from assets.metadata import typed
+from dedupe.resolve import published_decisions, records_with_leads
+from leadflow.config.resources import QualityThresholds
+from leadflow.enrich.accounts import enriched_accounts
+from leadflow.qualify.resources import RulesResource
+from schemas.sources import CRM_SOURCES, LEAD_SOURCES
 from warehouse.checks import account_links, file_ledger, lead_integrity, lead_ledger, quarantine_rate
-from warehouse.publish import publish_import, rebuild_lead_funnel
+from warehouse.publish import PublishBatch, publish_import, rebuild_lead_funnel
+from warehouse.resource import WarehouseResource
 
+STAGED = ("normalized_records", "lead_assignments", "rejected_records", "normalize_rejections", "crm_rejections",
+          "crm_accounts", "prospect_accounts", "company_enrichment", "lead_qualification", "status_changes",
+          "match_decisions", "lead_moves", "lead_merges", "feedback_applied", "crm_people")
+RAW_LEAD_TABLES = [raw_key(spec) for spec in LEAD_SOURCES]
+# published table -> (what it holds, what it is made from)
 PUBLISHED = {
-    "lead_sources": "Every accepted input record with the lead it belongs to, its match score and its values "
-                    "as cleaned (core.lead_sources).",
-    "rejected_rows": "Every input record that could not be used, with the reason and the record as it arrived "
-                     "(quarantine.rejected_rows).",
-    "accounts": "Companies: CRM accounts and prospect accounts created for companies new to the CRM "
-                "(core.accounts).",
-    "leads": "One row per real-world lead, deduplicated across files and weeks, with status, score, rank, owner "
-             "and CRM links (core.leads).",
-    "lead_status_history": "Every status change of a lead with the rule that caused it (core.lead_status_history).",
-    "match_decisions": "Every compared pair of records with per-field similarities, weights and the decision "
-                       "(core.match_decisions).",
+    ("core", "lead_sources"): ("Every accepted input record with the lead it belongs to, its match score and its "
+                               "values as cleaned.", ["normalized_records", "lead_assignments", "lead_moves"]),
+    ("quarantine", "rejected_rows"): ("Every input record that could not be used, with the reason and the record as "
+                                      "it arrived.", ["rejected_records", "normalize_rejections", "crm_rejections"]),
+    ("core", "accounts"): ("Companies: CRM accounts and prospect accounts created for companies new to the CRM.",
+                           ["crm_accounts", "prospect_accounts", "company_enrichment"]),
+    ("core", "leads"): ("One row per real-world lead, deduplicated across files and weeks, with status, score, rank, "
+                        "owner and CRM links.", ["lead_qualification", "lead_merges"]),
+    ("core", "lead_status_history"): ("Every status change of a lead with the rule that caused it.",
+                                      ["status_changes"]),
+    ("core", "match_decisions"): ("Every compared pair of records with per-field similarities, weights and the "
+                                  "decision.", ["match_decisions"]),
+    ("core", "match_review"): ("Pairs waiting for a person's verdict, both sides described.",
+                               ["match_decisions", "crm_people"]),
+    ("core", "lead_merges"): ("Leads emptied by a verdict or a corrected file, and where their records went.",
+                              ["lead_merges"]),
+    ("core", "lead_source_moves"): ("Records a verdict or a corrected file moved between leads.", ["lead_moves"]),
+    ("core", "superseded_records"): ("Earlier versions of records that a corrected file replaced.", []),
+    ("core", "match_feedback"): ("Reviewer verdicts (recorded by `leadflow review`); a run marks those it applied.",
+                                 ["feedback_applied"]),
 }
 
 
 @multi_asset(
-    specs=[AssetSpec(name, description=text, group_name="publish", kinds={"duckdb"},
-                     deps=[lead_qualification, lead_matches]) for name, text in PUBLISHED.items()],
+    specs=[AssetSpec(list(key), description=text, group_name="publish", kinds={"duckdb"},
+                     deps=[AssetKey(["staging", name]) for name in made_from]
+                     + (RAW_LEAD_TABLES if key[1] in ("lead_sources", "superseded_records") else []))
+           for key, (text, made_from) in PUBLISHED.items()],
+    ins={name: AssetIn(["staging", name]) for name in STAGED},
     can_subset=False,
 )
-def published_import(context: AssetExecutionContext, settings: LeadflowSettings):
+def published_import(context: AssetExecutionContext, warehouse: WarehouseResource, **staged: pl.DataFrame):
     """Write the import to core.* and quarantine.* in one transaction and mark its files imported."""
-    with settings.warehouse().connect() as wh:
-        counts = publish_import(wh, context.run.run_id, datetime.now())
-    for name in PUBLISHED:
-        metadata = {k: v for k, v in counts.items() if k.startswith(name) or k == f"{name}_written"}
-        yield MaterializeResult(asset_key=AssetKey(name), metadata=metadata)
+    now = datetime.now()
+    crm_accounts, prospects = enriched_accounts(staged["crm_accounts"], staged["prospect_accounts"],
+                                                staged["company_enrichment"], now)
+    batch = PublishBatch(
+        lead_sources=records_with_leads(staged["normalized_records"], staged["lead_assignments"]),
+        rejected_rows=pl.concat([staged[n] for n in ("rejected_records", "normalize_rejections", "crm_rejections")],
+                                how="vertical_relaxed"),
+        crm_accounts=crm_accounts, prospect_accounts=prospects, leads=staged["lead_qualification"],
+        status_changes=staged["status_changes"], match_decisions=published_decisions(staged["match_decisions"]),
+        lead_moves=staged["lead_moves"], lead_merges=staged["lead_merges"],
+        feedback_applied=staged["feedback_applied"], crm_people=staged["crm_people"])
+    counts = publish_import(warehouse.session(), batch, context.run.run_id, now)
+    for key in PUBLISHED:
+        yield MaterializeResult(asset_key=AssetKey(list(key)), metadata=typed(
+            {k: v for k, v in counts.items() if k.startswith(key[1]) or k == f"{key[1]}_written"}))
 
 
-@asset(deps=[AssetKey("leads"), AssetKey("lead_status_history")], group_name="publish", kinds={"duckdb", "sql"})
-def lead_funnel(context: AssetExecutionContext, settings: LeadflowSettings) -> MaterializeResult:
+@asset(key=["marts", "lead_funnel"], deps=[AssetKey(["core", "leads"]), raw_key(CRM_SOURCES["campaigns"])],
+       group_name="publish", kinds={"duckdb", "sql"})
+def lead_funnel(warehouse: WarehouseResource) -> MaterializeResult:
     """Weekly funnel by first-touch source and campaign: leads, qualified, converted (via CRM opportunities),
-    retired, rates and median days to qualify and to convert (marts.lead_funnel)."""
-    with settings.warehouse().connect() as wh:
-        rows = rebuild_lead_funnel(wh)
-    return MaterializeResult(metadata={"rows": rows})
+    retired, rates and median days to qualify and to convert (warehouse/sql/lead_funnel.sql)."""
+    return MaterializeResult(metadata=typed({"rows": rebuild_lead_funnel(warehouse.session())}))
 
 
-@asset_check(asset=AssetKey("lead_sources"), blocking=True)
-def record_ledger(settings: LeadflowSettings) -> AssetCheckResult:
+@asset_check(asset=AssetKey(["core", "lead_sources"]), blocking=True)
+def record_ledger(warehouse: WarehouseResource) -> AssetCheckResult:
     """Per imported file version, every record read is in exactly one of core.lead_sources and
     quarantine.rejected_rows (or, once a corrected version replaced it, core.superseded_records)."""
-    with settings.warehouse().connect() as wh:
-        ledger = lead_ledger(wh)
-        per_file = file_ledger(wh)
+    ledger = lead_ledger(warehouse.session())
+    per_file = file_ledger(warehouse.session())
     table = "\n".join(["| file | version | read | accepted | rejected | superseded |", "|---|---|---|---|---|---|"] + [
         f"| {r['source_file']} | {r['version']} | {r['records_read']} | {r['accepted']} | {r['rejected']} | "
         f"{r['superseded']} |" for r in per_file.tail(50).iter_rows(named=True)])
     return AssetCheckResult(passed=ledger["unbalanced_files"] == 0 and ledger["in_both"] == 0,
-                            metadata={**ledger, "per_file": MetadataValue.md(table)})
+                            metadata=typed({**ledger, "per_file": MetadataValue.md(table)}))
 
 
-@asset_check(asset=AssetKey("rejected_rows"))
-def quarantine_rate_below_threshold(context: AssetCheckExecutionContext, settings: LeadflowSettings) -> AssetCheckResult:
+@asset_check(asset=AssetKey(["quarantine", "rejected_rows"]))
+def quarantine_rate_below_threshold(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
+                                    thresholds: QualityThresholds) -> AssetCheckResult:
     """Warns when this run quarantined more than the configured share of the records it read
     (LEADFLOW_QUARANTINE_RATE_WARN, default 5%): a vendor changed its layout or a mapping is out of date."""
-    with settings.warehouse().connect() as wh:
-        rate = quarantine_rate(wh, context.run.run_id)
-    return AssetCheckResult(passed=rate["quarantine_rate"] <= settings.quarantine_rate_warn,
+    rate = quarantine_rate(warehouse.session(), context.run.run_id)
+    return AssetCheckResult(passed=rate["quarantine_rate"] <= thresholds.quarantine_rate_warn,
                             severity=AssetCheckSeverity.WARN,
-                            metadata={**rate, "threshold": settings.quarantine_rate_warn})
+                            metadata=typed({**rate, "threshold": thresholds.quarantine_rate_warn}))
 
 
+@asset_check(asset=AssetKey(["core", "leads"]))
+def leads_are_consistent(warehouse: WarehouseResource, rules: RulesResource) -> AssetCheckResult:
+    """Every source record points to an existing lead, every lead has at least one source record, scores lie in
+    1..100 and ranks are the rules file's bands (statuses are held by a CHECK constraint)."""
+    problems = lead_integrity(warehouse.session(), [rank for rank, _ in rules.rules().ranks])
+    return AssetCheckResult(passed=sum(problems.values()) == 0, metadata=typed(problems))
 
 
-@asset_check(asset=AssetKey("leads"))
-def leads_are_consistent(settings: LeadflowSettings) -> AssetCheckResult:
-    """Every source record points to an existing lead, every lead has at least one source record, and
-    status and rank hold allowed values."""
-    with settings.warehouse().connect() as wh:
-        problems = lead_integrity(wh)
-    return AssetCheckResult(passed=sum(problems.values()) == 0, metadata=problems)
-
-
-@asset_check(asset=AssetKey("accounts"))
-def lead_accounts_resolve(settings: LeadflowSettings) -> AssetCheckResult:
+@asset_check(asset=AssetKey(["core", "accounts"]))
+def lead_accounts_resolve(warehouse: WarehouseResource) -> AssetCheckResult:
     """Every lead's account_id points into core.accounts."""
-    with settings.warehouse().connect() as wh:
-        dangling = account_links(wh)
+    dangling = account_links(warehouse.session())
     return AssetCheckResult(passed=dangling == 0, severity=AssetCheckSeverity.ERROR,
-                            metadata={"leads_with_unknown_account": dangling})
+                            metadata=typed({"leads_with_unknown_account": dangling}))

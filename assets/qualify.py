@@ -1,36 +1,33 @@
 """Qualify: status, score, rank and routing of each touched lead, from the rules file."""
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+import polars as pl
+from dagster import AssetIn, AssetOut, Output, multi_asset
 
-from assets.enrich import company_enrichment, lead_accounts
-from leadflow.qualify.leads import golden_leads
-from leadflow.qualify.rules import evaluate_routing, evaluate_score, evaluate_status
-from pipelines.resources import LeadflowSettings
-from warehouse.queries import current_leads
+from assets.metadata import counts_by, masked_preview, typed
+from leadflow.qualify.leads import qualify_leads
+from leadflow.qualify.resources import RulesResource
+from warehouse.resource import WarehouseResource
+from warehouse.state import current_leads
+
+PREVIEW = ["lead_id", "status", "score", "rank", "territory", "owner"]
 
 
-@asset(deps=[lead_accounts, company_enrichment], group_name="qualify", kinds={"polars", "yaml"})
-def lead_qualification(context: AssetExecutionContext, settings: LeadflowSettings) -> MaterializeResult:
-    """Each touched lead as it will be published (staging.lead_qualification): status moved by the status
-    rules (new leads start Unqualified; Qualified needs a primary product), score 1-100 and rank Hot/Warm/Cool,
-    territory and owner. Every status change, with the rule that caused it, goes to staging.status_changes.
-    Leads whose published row would not change are left out, so a re-run changes nothing."""
-    rules = settings.rules()
-    with settings.warehouse().connect() as wh:
-        profiles = wh.read_table("staging.lead_profiles").join(
-            wh.read_table("staging.lead_accounts"), on="lead_id", how="left"
-        ).join(
-            wh.read_table("staging.company_enrichment").select("domain", "industry", "employee_count"),
-            on="domain", how="left",
-        )
-        staged, changes = evaluate_status(profiles, rules)
-        staged = evaluate_routing(evaluate_score(staged, rules), rules)
-        leads, changes = golden_leads(staged, changes, current_leads(wh, profiles.select("lead_id")))
-        wh.replace_table("staging.lead_qualification", leads)
-        wh.replace_table("staging.status_changes", changes)
-    return MaterializeResult(metadata={
-        "leads_changed": leads.height,
-        "by_status": str(dict(leads.group_by("status").len().sort("status").iter_rows())),
-        "by_rank": str(dict(leads.group_by("rank").len().sort("rank").iter_rows())),
-        "status_changes": changes.height,
-    })
+@multi_asset(
+    outs={"lead_qualification": AssetOut(key=["staging", "lead_qualification"], kinds={"polars", "yaml"},
+                                         description="Each touched lead whose published row changes."),
+          "status_changes": AssetOut(key=["staging", "status_changes"], kinds={"polars"},
+                                     description="Every status change of this import, with the rule that caused it.")},
+    ins={name: AssetIn(["staging", name]) for name in ("lead_profiles", "lead_accounts", "company_enrichment")},
+    group_name="qualify",
+)
+def lead_qualification(lead_profiles: pl.DataFrame, lead_accounts: pl.DataFrame, company_enrichment: pl.DataFrame,
+                       warehouse: WarehouseResource, rules: RulesResource):
+    """Each touched lead as it will be published: status moved by the status rules (new leads start Unqualified;
+    Qualified needs a primary product), score 1-100 and rank, territory and owner. Leads whose published row
+    would not change are left out, so a re-run changes nothing. Reads the leads' published rows (core.leads)."""
+    current = current_leads(warehouse.session(), lead_profiles.select("lead_id"))
+    leads, changes = qualify_leads(lead_profiles, lead_accounts, company_enrichment, current, rules.rules())
+    yield Output(leads, "lead_qualification", metadata=typed({
+        "leads_changed": leads.height, "by_status": counts_by(leads, "status"), "by_rank": counts_by(leads, "rank"),
+        "preview": masked_preview(leads, PREVIEW)}))
+    yield Output(changes, "status_changes", metadata=typed({"status_changes": changes.height}))

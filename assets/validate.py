@@ -1,37 +1,31 @@
 """Validate: type and check this import's lead records with pandera; unusable ones go to quarantine."""
 
-import polars as pl
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetIn, AssetOut, Output, multi_asset
 
-from assets.ingest import raw_lead_records
-from schemas.sources import LEAD_SOURCES
-from pipelines.resources import LeadflowSettings
-from leadflow.validate.cleaning import clean_lead_records
-from schemas.lead_records import LEAD_RECORD_REASONS, STAGED_MODELS
-from schemas.quarantine import rejection_rows, split_valid, top_reasons, with_read_problems
-from warehouse.staging import pending_raw_records, with_raw_records
+from assets.ingest import raw_key
+from assets.metadata import typed
+from leadflow.validate.lead_records import validate_lead_records
+from schemas.quarantine import top_reasons
+from schemas.sources import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS
+from warehouse.raw import RawTable
 
 
-@asset(deps=[raw_lead_records], group_name="validate", kinds={"pandera", "polars"})
-def staged_lead_records(context: AssetExecutionContext, settings: LeadflowSettings) -> MaterializeResult:
-    """This import's lead records, typed and cleaned (staging.lead_records), checked with one pandera model
-    per source (CampaignResponseRecord, TelemarketerCallRecord). Records that cannot be used (not read whole;
-    no name, email or phone; no usable date; a repeated record id) go to staging.rejected_records with the
-    column, the check, a specific reason and the raw record as it arrived. Bad optional values (a time frame
-    of -3 months, `maybe` as a yes/no) are nulled and noted in cleaning_notes instead."""
-    accepted, rejected = [], []
-    with settings.warehouse().connect() as wh:
-        for spec in LEAD_SOURCES:
-            raw = pending_raw_records(wh, spec)
-            ok, bad = split_valid(clean_lead_records(raw, spec.source_type), STAGED_MODELS[spec.source_type],
-                                  LEAD_RECORD_REASONS)
-            accepted.append(ok)
-            rejected.append(rejection_rows(with_read_problems(bad)))
-        accepted_frame = pl.concat(accepted, how="vertical_relaxed")
-        rejected_frame = with_raw_records(wh, pl.concat(rejected, how="vertical_relaxed"))
-        wh.replace_table("staging.lead_records", accepted_frame)
-        wh.replace_table("staging.rejected_records", rejected_frame)
-    return MaterializeResult(metadata={
-        "records_accepted": accepted_frame.height, "records_rejected": rejected_frame.height,
-        "top_reasons": top_reasons(rejected_frame),
-    })
+@multi_asset(
+    outs={"lead_records": AssetOut(key=["staging", "lead_records"], kinds={"pandera", "polars"},
+                                   description="This import's usable lead records, typed and cleaned."),
+          "rejected_records": AssetOut(key=["staging", "rejected_records"], kinds={"polars"},
+                                       description="This import's unusable lead records with their reasons.")},
+    ins={"campaign_responses": AssetIn(raw_key(CAMPAIGN_RESPONSES)),
+         "telemarketer_calls": AssetIn(raw_key(TELEMARKETER_CALLS))},
+    group_name="validate",
+)
+def lead_records(campaign_responses: RawTable, telemarketer_calls: RawTable):
+    """This import's lead records, typed and cleaned, checked with one pandera model per source
+    (CampaignResponseRecord, TelemarketerCallRecord). Records that cannot be used (not read whole; no name, email
+    or phone; no usable date; a repeated record id) are rejected with the column, the check, a specific reason
+    and the raw record as it arrived. Bad optional values (a time frame of -3 months, `maybe` as a yes/no) are
+    nulled and noted in cleaning_notes instead."""
+    accepted, rejected = validate_lead_records({t.spec: t.pending() for t in (campaign_responses, telemarketer_calls)})
+    yield Output(accepted, "lead_records", metadata=typed({"records_accepted": accepted.height}))
+    yield Output(rejected, "rejected_records", metadata=typed({"records_rejected": rejected.height,
+                                                               "top_reasons": top_reasons(rejected)}))

@@ -1,4 +1,5 @@
-"""One call from records to people: block, compare, score, cluster (the entry point the pipeline uses)."""
+"""From records to people: `resolve_people` blocks, compares, scores and clusters a batch against known
+entities; `resolve_import` is one import of the pipeline (verdicts, re-opened leads, corrected files on top)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dedupe.model import FittedModel
 from dedupe.normalize import with_phonetic_keys
 from dedupe.scoring import explained_pairs, score_candidates
 from dedupe.settings import MatchSettings
+from dedupe.verdicts import Verdicts
 
 MATCH_COLUMNS = ("first_name_canonical", "last_name_key", "email", "phone", "company_key", "domain")
 ENTITY_COLUMNS = ("record_key", "kind", "lead_id", "contact_id", "crm_lead_id", *MATCH_COLUMNS)
@@ -93,3 +95,143 @@ def reassignments(assignments: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
         .select("from_lead_id", pl.col("to_lead_id").alias("into_lead_id"))
     )
     return moves, merges
+
+
+# --------------------------------------------------------------------------------------------------------------
+# one import: a batch of new records against everything known, with verdicts and corrected files
+# --------------------------------------------------------------------------------------------------------------
+
+# a corrected record's earlier version is matched this run under `<record key>@<12 hex of its file's sha>`
+EARLIER_VERSION_KEY = r"@[0-9a-f]{12}$"
+BATCH_EXTRAS = ("lead_id", "contact_id", "crm_lead_id", "original_lead_id")
+
+
+@dataclass(frozen=True)
+class MatchHistory:
+    """What earlier runs left that matching builds on: every published lead record (record_key, kind `lead`,
+    lead_id, the lead's contact_id / crm_lead_id, matching keys), lead ids merged away, and the match links
+    inside the leads a verdict splits."""
+
+    lead_records: pl.DataFrame
+    retired_ids: set[str]
+    standing_links: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ImportResolution:
+    """Who each record of an import is, and what re-clustering did to existing leads."""
+
+    assignments: pl.DataFrame    # record_key, lead_id, is_new_lead, previous_lead_id, contact_id, crm_lead_id, ...
+    decisions: pl.DataFrame      # compared pairs with per-field evidence and the decision
+    moves: pl.DataFrame          # record_key, from_lead_id, to_lead_id, reason
+    merges: pl.DataFrame         # from_lead_id, into_lead_id, reason
+    reopened_keys: pl.Series     # records of re-opened leads clustered again (not new this import)
+    resolution: Resolution
+
+    def summary(self, verdicts_applied: int, records_superseded: int) -> dict[str, int]:
+        """Counts for run metadata (no record values)."""
+        new_records = self.assignments.filter(~pl.col("record_key").is_in(self.reopened_keys.implode()))
+        return {
+            "records": new_records.height,
+            "new_leads": new_records.filter("is_new_lead")["lead_id"].n_unique(),
+            "records_joining_existing_leads": new_records.filter(~pl.col("is_new_lead")).height,
+            "records_matched_to_crm_contacts": new_records.filter(pl.col("contact_id").is_not_null()).height,
+            "pairs_compared": sum(self.resolution.pairs_by_decision.values()),
+            "pairs_explained": self.decisions.height,
+            "pairs_kept_apart_by_guards_or_verdicts": self.decisions.filter(
+                pl.col("reason").str.starts_with("kept apart")).height,
+            "reviewer_verdicts_applied": verdicts_applied,
+            "records_moved_by_verdicts": self.moves.filter(pl.col("reason") == "reviewer verdict").height,
+            "records_replacing_an_earlier_version": records_superseded,
+            "leads_merged_by_verdicts": self.merges.height,
+        }
+
+
+def split_reopened(lead_records: pl.DataFrame, opened: list[str], kept_whole: list[str]
+                   ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(records to match against, records of the `opened` leads). Opened records come back as batch records with
+    no lead id and their lead in `original_lead_id`, to be clustered again; those of a lead `kept_whole` (only
+    joined to another) keep their CRM links, the others lose them and earn them back by matching."""
+    is_opened = pl.col("lead_id").is_in(list(opened))
+    whole = pl.col("lead_id").is_in(list(kept_whole))
+    reopened = lead_records.filter(is_opened).with_columns(
+        pl.lit("batch").alias("kind"), pl.col("lead_id").alias("original_lead_id"),
+        *(pl.when(whole).then(pl.col(c)).otherwise(None).alias(c) for c in ("contact_id", "crm_lead_id")),
+    ).with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id"))
+    return lead_records.filter(~is_opened), reopened
+
+
+def _chains(records: pl.DataFrame) -> list[tuple[str, str]]:
+    """Consecutive record keys of each lead (sorted): links that keep a lead's records together."""
+    ordered = records.sort("record_key")
+    return [(a, b) for _, group in ordered.group_by("original_lead_id", maintain_order=True)
+            for a, b in zip(group["record_key"], group["record_key"][1:])]
+
+
+def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl.DataFrame, verdicts: Verdicts,
+                   history: MatchHistory, settings: MatchSettings) -> ImportResolution:
+    """Which lead each record of this import belongs to: matched within the batch, against earlier weeks' leads
+    and against CRM contacts and leads, with reviewers' verdicts and corrected files applied.
+
+    - Verdicts act as must-link / cannot-link; a verdict's first run re-opens the leads it touches and clusters
+      their records again: a lead only joined to another stays whole (its records chained), a lead being split
+      keeps the earlier match links between its records that no cannot-link cuts.
+    - A corrected file (same name, new bytes) replaces its earlier records with the same record id (and all
+      positional ones): the earlier version stays matchable this run under `<key>@<sha prefix>`, so a
+      corrected record finds its lead by matching; one that matches nothing keeps its earlier lead if that
+      lead has no other record (only a record with a real id: positions say nothing about who a row is).
+    - Moves are `corrected file version` for replaced records, else `reviewer verdict`; so are merges.
+
+    `batch`: normalized records of this import (record_key and the matching columns); `superseded`: published
+    records an incoming version replaces (record_key, lead_id, earlier_version_key, positional,
+    lead_has_no_other_record).
+    """
+    replaced = superseded["record_key"].implode()
+    preference = superseded.filter(~pl.col("positional") & pl.col("lead_has_no_other_record")).select(
+        "record_key", pl.col("lead_id").alias("preferred_lead_id"))
+    batch = batch.with_columns(pl.lit("batch").alias("kind"), *(pl.lit(None, dtype=pl.Utf8).alias(c)
+                                                               for c in BATCH_EXTRAS)
+                               ).join(preference, on="record_key", how="left")
+    lead_records, reopened = split_reopened(history.lead_records, verdicts.leads_to_open, verdicts.leads_kept_whole)
+    lead_records = lead_records.join(superseded.select("record_key", "earlier_version_key"), on="record_key",
+                                     how="left").with_columns(
+        pl.coalesce("earlier_version_key", "record_key").alias("record_key"))
+    reopened = reopened.filter(~pl.col("record_key").is_in(replaced))
+    known = pl.concat([lead_records.select(ENTITY_COLUMNS),
+                       crm_people.with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id")).select(ENTITY_COLUMNS)],
+                      how="vertical_relaxed")
+    records = pl.concat([batch.select(*ENTITY_COLUMNS, *HINT_COLUMNS),
+                         reopened.select(*ENTITY_COLUMNS, "original_lead_id").with_columns(
+                             pl.lit(None, dtype=pl.Utf8).alias("preferred_lead_id"))], how="vertical_relaxed")
+    keep_together = _chains(reopened.filter(pl.col("original_lead_id").is_in(verdicts.leads_kept_whole)))
+    replaced_keys = set(superseded["record_key"].to_list())
+    keep_together += [(a, b) for a, b in history.standing_links if a not in replaced_keys and b not in replaced_keys]
+    resolution = resolve_people(records, known, settings, verdicts.must_link, verdicts.cannot_link,
+                                history.retired_ids, keep_together)
+    moves, merges = reassignments(resolution.assignments)
+    # a corrected record whose lead changed moved, whether or not its earlier lead keeps other records
+    earlier = superseded.filter(~pl.col("positional")).select("record_key", pl.col("lead_id").alias("from_lead_id"))
+    corrected_moves = resolution.assignments.join(earlier, on="record_key").filter(
+        pl.col("lead_id") != pl.col("from_lead_id")).select("record_key", "from_lead_id",
+                                                            pl.col("lead_id").alias("to_lead_id"))
+    moves = pl.concat([moves, corrected_moves.join(moves, on="record_key", how="anti")], how="vertical_relaxed")
+    moves = moves.with_columns(pl.when(pl.col("record_key").is_in(replaced)).then(pl.lit("corrected file version"))
+                               .otherwise(pl.lit("reviewer verdict")).alias("reason"))
+    merges = merges.with_columns(
+        pl.when(pl.col("from_lead_id").is_in(verdicts.leads_to_open)).then(pl.lit("reviewer verdict"))
+        .otherwise(pl.lit("corrected file version")).alias("reason"))
+    return ImportResolution(resolution.assignments, resolution.decisions, moves, merges, reopened["record_key"],
+                            resolution)
+
+
+def records_with_leads(batch: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
+    """This import's records with the lead each joined, its best match probability and reason."""
+    return batch.join(assignments.select("record_key", "lead_id", "match_score", "match_reason"),
+                      on="record_key", how="inner")
+
+
+def published_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
+    """The decisions worth keeping: pairs with a replaced earlier version only served to find its corrected
+    record's lead this run."""
+    return decisions.filter(~pl.col("left_key").str.contains(EARLIER_VERSION_KEY)
+                            & ~pl.col("right_key").str.contains(EARLIER_VERSION_KEY))

@@ -20,15 +20,15 @@ SOURCE_COLUMNS = (
 
 
 def lead_sources_for_profiles(batch: pl.DataFrame, assignments: pl.DataFrame, prior: pl.DataFrame) -> pl.DataFrame:
-    """All source records of the touched leads: this import's (with their new lead ids) and earlier ones,
-    each carrying its lead's CRM contact and CRM lead ids. Earlier records of re-opened leads (assignments
+    """All source records of the touched leads: this import's (with their new lead ids) and earlier ones
+    (`prior`, published records with their record_key), each carrying its lead's CRM contact and CRM lead ids. Earlier records of re-opened leads (assignments
     with a previous_lead_id) count for the lead re-clustering gave them, with that cluster's CRM links."""
     new = batch.join(assignments.select("record_key", "lead_id", "contact_id", "crm_lead_id"),
                      on="record_key", how="inner")
     columns = [*SOURCE_COLUMNS, "contact_id", "crm_lead_id"]
     reopened = assignments.filter(pl.col("previous_lead_id").is_not_null())
     if reopened.height:
-        keyed = prior.with_columns(pl.concat_str("source_file", pl.lit("#"), "source_record_id").alias("record_key"))
+        keyed = prior  # published records carry their record_key
         regrouped = keyed.join(reopened.select("record_key", "lead_id", "contact_id", "crm_lead_id"),
                                on="record_key", how="inner", suffix="_new").with_columns(
             pl.col("lead_id_new").alias("lead_id"), pl.col("contact_id_new").alias("contact_id"),

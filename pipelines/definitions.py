@@ -1,28 +1,63 @@
-"""leadflow's Dagster Definitions: every asset and check, the weekly job, its schedule and the inbox sensor.
+"""leadflow's Dagster Definitions: every asset and check, the weekly job, its schedule and the inbox sensor, with the
+resources of one inbox and warehouse.
 
-Configuration comes from the environment when the code location loads (no secrets involved):
-LEADFLOW_INBOX, LEADFLOW_WAREHOUSE, LEADFLOW_RULES, LEADFLOW_MATCH_SETTINGS, LEADFLOW_SOURCES,
-LEADFLOW_FIRMOGRAPHICS, LEADFLOW_SCHEDULE_CRON (default `0 6 * * 1`), LEADFLOW_TIMEZONE (default `UTC`),
-LEADFLOW_QUARANTINE_RATE_WARN (default 0.05) and LEADFLOW_INBOX_MAX_AGE_DAYS (default 8).
+`defs` is loaded lazily (`@dagster.definitions`): nothing is read from the environment at import time. When the
+code location loads, each setting comes from its environment variable where one is set (as a `dagster.EnvVar`,
+so the UI shows where it came from), else from its default: LEADFLOW_INBOX (data/sample), LEADFLOW_WAREHOUSE
+(data/leadflow.duckdb), LEADFLOW_RULES, LEADFLOW_MATCH_SETTINGS, LEADFLOW_SOURCES, LEADFLOW_FIRMOGRAPHICS,
+LEADFLOW_DUCKDB_MEMORY_LIMIT (512MB), LEADFLOW_SCHEDULE_CRON (`0 6 * * 1`), LEADFLOW_TIMEZONE (UTC),
+LEADFLOW_QUARANTINE_RATE_WARN (0.05) and LEADFLOW_INBOX_MAX_AGE_DAYS (8).
 """
 
-import os
+from __future__ import annotations
 
-from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+import os
+from typing import Any
+
+from dagster import Definitions, EnvVar, definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from assets import enrich, ingest, match, normalize, publish, qualify, validate
+from leadflow.config.resources import (
+    DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, MatchSettingsResource, QualityThresholds,
+)
+from leadflow.enrich.resources import CompanyDataResource
+from leadflow.ingest.resources import InboxResource
+from leadflow.qualify.resources import RulesResource
 from pipelines.jobs import build_weekly_schedule, inbox_sensor, weekly_import_job
-from pipelines.resources import CompanyDataResource, LeadflowSettings
+from warehouse.resource import RawTableIOManager, StagingTableIOManager, WarehouseResource
 
 ASSET_MODULES = [ingest, validate, normalize, match, enrich, qualify, publish]
 DEFAULT_INBOX = "data/sample"
 DEFAULT_WAREHOUSE = "data/leadflow.duckdb"
+DEFAULT_CRON = "0 6 * * 1"
+DEFAULT_TIMEZONE = "UTC"
 
 
-def build_definitions(inbox_dir: str, warehouse_path: str, rules_path: str | None = None,
-                      matching_settings_path: str | None = None, firmographics_path: str | None = None,
-                      cron: str = "0 6 * * 1", timezone: str = "UTC", sources_path: str | None = None,
-                      quarantine_rate_warn: float = 0.05, inbox_max_age_days: float = 8.0) -> Definitions:
+def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None, matching_settings_path: Any = None,
+                    firmographics_path: Any = None, sources_path: Any = None, memory_limit: Any = None,
+                    quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
+                    inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS) -> dict[str, Any]:
+    """The resources of one inbox and warehouse (values may be `EnvVar`s): one warehouse session per run, shared
+    by the IO managers of staging and raw tables."""
+    warehouse = WarehouseResource(path=warehouse_path, memory_limit=memory_limit)
+    return {
+        "warehouse": warehouse,
+        "io_manager": StagingTableIOManager(warehouse=warehouse),
+        "raw_tables": RawTableIOManager(warehouse=warehouse),
+        "inbox": InboxResource(path=inbox_dir, sources_path=sources_path),
+        "rules": RulesResource(path=rules_path),
+        "match_settings": MatchSettingsResource(path=matching_settings_path),
+        "company_data": CompanyDataResource(reference_file=firmographics_path, inbox_dir=inbox_dir),
+        "thresholds": QualityThresholds(quarantine_rate_warn=quarantine_rate_warn,
+                                        inbox_max_age_days=inbox_max_age_days),
+    }
+
+
+def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
+                      matching_settings_path: Any = None, firmographics_path: Any = None,
+                      cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE, sources_path: Any = None,
+                      quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
+                      inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, memory_limit: Any = None) -> Definitions:
     """The Definitions for one inbox and warehouse: what the UI, the schedule, the sensor and the CLI run."""
     return Definitions(
         assets=load_assets_from_modules(ASSET_MODULES),
@@ -30,30 +65,44 @@ def build_definitions(inbox_dir: str, warehouse_path: str, rules_path: str | Non
         jobs=[weekly_import_job],
         schedules=[build_weekly_schedule(cron, timezone)],
         sensors=[inbox_sensor],
-        resources={
-            "settings": LeadflowSettings(inbox_dir=inbox_dir, warehouse_path=warehouse_path, rules_path=rules_path,
-                                         matching_settings_path=matching_settings_path, sources_path=sources_path,
-                                         quarantine_rate_warn=quarantine_rate_warn,
-                                         inbox_max_age_days=inbox_max_age_days),
-            "company_data": CompanyDataResource(reference_file=firmographics_path),
-        },
+        resources=build_resources(inbox_dir, warehouse_path, rules_path, matching_settings_path, firmographics_path,
+                                  sources_path, memory_limit, quarantine_rate_warn, inbox_max_age_days),
     )
+
+
+def _setting(name: str, default: Any = None) -> Any:
+    """An EnvVar when the environment sets `name` (resolved by Dagster when a run starts), else `default`."""
+    return EnvVar(name) if os.environ.get(name) else default
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
 
 
 def definitions_from_environment() -> Definitions:
-    env = os.environ
+    """The code location's Definitions, configured from LEADFLOW_* environment variables (see the module)."""
     return build_definitions(
-        inbox_dir=env.get("LEADFLOW_INBOX", DEFAULT_INBOX),
-        warehouse_path=env.get("LEADFLOW_WAREHOUSE", DEFAULT_WAREHOUSE),
-        rules_path=env.get("LEADFLOW_RULES") or None,
-        matching_settings_path=env.get("LEADFLOW_MATCH_SETTINGS") or None,
-        firmographics_path=env.get("LEADFLOW_FIRMOGRAPHICS") or None,
-        cron=env.get("LEADFLOW_SCHEDULE_CRON", "0 6 * * 1"),
-        timezone=env.get("LEADFLOW_TIMEZONE", "UTC"),
-        sources_path=env.get("LEADFLOW_SOURCES") or None,
-        quarantine_rate_warn=float(env.get("LEADFLOW_QUARANTINE_RATE_WARN", "0.05")),
-        inbox_max_age_days=float(env.get("LEADFLOW_INBOX_MAX_AGE_DAYS", "8")),
+        inbox_dir=_setting("LEADFLOW_INBOX", DEFAULT_INBOX),
+        warehouse_path=_setting("LEADFLOW_WAREHOUSE", DEFAULT_WAREHOUSE),
+        rules_path=_setting("LEADFLOW_RULES"),
+        matching_settings_path=_setting("LEADFLOW_MATCH_SETTINGS"),
+        firmographics_path=_setting("LEADFLOW_FIRMOGRAPHICS"),
+        sources_path=_setting("LEADFLOW_SOURCES"),
+        memory_limit=_setting("LEADFLOW_DUCKDB_MEMORY_LIMIT"),
+        cron=os.environ.get("LEADFLOW_SCHEDULE_CRON") or DEFAULT_CRON,
+        timezone=os.environ.get("LEADFLOW_TIMEZONE") or DEFAULT_TIMEZONE,
+        quarantine_rate_warn=_number("LEADFLOW_QUARANTINE_RATE_WARN", DEFAULT_QUARANTINE_RATE_WARN),
+        inbox_max_age_days=_number("LEADFLOW_INBOX_MAX_AGE_DAYS", DEFAULT_INBOX_MAX_AGE_DAYS),
     )
 
 
-defs = definitions_from_environment()
+@definitions
+def defs() -> Definitions:
+    """Loaded by `dagster dev`, `dg check defs` and the workspace when the code location starts."""
+    return definitions_from_environment()

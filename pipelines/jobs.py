@@ -1,5 +1,7 @@
 """The weekly import job, its schedule and the inbox sensor."""
 
+from __future__ import annotations
+
 import hashlib
 import json
 
@@ -8,8 +10,9 @@ from dagster import (
     define_asset_job, in_process_executor, schedule, sensor, ScheduleEvaluationContext,
 )
 
-from leadflow.ingest.discover import DONE_MARKER, discover_crm_files, discover_lead_files, file_sha256
-from pipelines.resources import LeadflowSettings
+from assets.ingest import crm_snapshot_files, lead_files
+from leadflow.ingest.discover import DONE_MARKER, file_sha256
+from leadflow.ingest.resources import InboxResource
 
 WEEKLY_IMPORT = "weekly_import"
 
@@ -19,14 +22,6 @@ weekly_import_job = define_asset_job(
     executor_def=in_process_executor,
     description="Import every new inbox file: ingest, validate, normalize, match, enrich, qualify, publish.",
 )
-
-
-def inbox_files(settings: LeadflowSettings) -> list:
-    """Every file an import would read (lead files with their mappings, and the CRM snapshot)."""
-    inbox = settings.inbox()
-    if not inbox.is_dir():
-        return []
-    return [*discover_lead_files(inbox, settings.source_mappings()), *discover_crm_files(inbox).values()]
 
 
 def settled_files(previous: dict, files: list) -> tuple[dict, list[str]]:
@@ -73,12 +68,12 @@ def build_weekly_schedule(cron: str, timezone: str):
                     "size and modification time were the same at two ticks, or it has a `<name>.done` marker, so "
                     "a half-uploaded file is never read. Runs are keyed by content hash: the same bytes never start "
                     "two runs.")
-def inbox_sensor(context: SensorEvaluationContext, settings: LeadflowSettings):
+def inbox_sensor(context: SensorEvaluationContext, inbox: InboxResource):
     cursor = json.loads(context.cursor) if context.cursor else {}
     if isinstance(cursor, list):  # cursor of an earlier release: the shas already started
         cursor = {"seen": cursor, "files": {}}
     seen = set(cursor.get("seen", []))
-    state, settled = settled_files(cursor.get("files", {}), inbox_files(settings))
+    state, settled = settled_files(cursor.get("files", {}), inbox.all_files())
     new = sorted({state[path][-1] for path in settled} - seen)
     waiting = len(state) - len(settled)
     context.update_cursor(json.dumps({"seen": sorted(seen | set(new)), "files": state}))
@@ -86,6 +81,6 @@ def inbox_sensor(context: SensorEvaluationContext, settings: LeadflowSettings):
         return SkipReason(f"no new settled file content in the inbox ({waiting} file(s) still settling)")
     run_key = hashlib.sha256("".join(new).encode()).hexdigest()
     selection = {"config": {"only_files": sorted(settled)}}
-    return RunRequest(run_key=run_key, run_config={"ops": {"raw_lead_records": selection,
-                                                           "raw_crm_snapshot": selection}},
+    return RunRequest(run_key=run_key, run_config={"ops": {lead_files.op.name: selection,
+                                                           crm_snapshot_files.op.name: selection}},
                       tags={"leadflow/trigger": "inbox_sensor", "leadflow/new_files": str(len(new))})

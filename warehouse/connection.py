@@ -1,44 +1,51 @@
-"""A thin DuckDB layer of our own: open the warehouse file, apply the DDL, move polars frames in and out.
+"""A thin DuckDB layer of our own: open the warehouse file, bring its schema up to date once, run the named SQL
+files in `warehouse/sql/`, move polars frames in and out.
 
-DuckDB lets one process hold a file at a time, so every caller opens, works and closes
-(`with Warehouse(path).connect() as wh:`); nothing keeps a connection between assets.
+A run holds one session for its whole length (`WarehouseResource`); the CLI opens one per command. Values are
+bound as parameters (`$name`); only constant identifiers (a table name from the code, never from data) are
+formatted into SQL text.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
+import re
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import duckdb
 import polars as pl
 
-_SCRATCH_NAMES = itertools.count()
+from warehouse.migrations import migrate
+from warehouse.sql_files import sql_statements
+
+DEFAULT_MEMORY_LIMIT = "512MB"
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
-def memory_limit() -> str:
+def default_memory_limit() -> str:
     """DuckDB's buffer limit for warehouse sessions (LEADFLOW_DUCKDB_MEMORY_LIMIT, default 512MB). Its cache of
     a large import's pages would otherwise add to polars' memory in the same process; queries past the limit
     spill to disk beside the warehouse file."""
-    return os.environ.get("LEADFLOW_DUCKDB_MEMORY_LIMIT", "512MB")
+    return os.environ.get("LEADFLOW_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
 class WarehouseError(RuntimeError):
     """The warehouse file cannot be opened or used (locked, unreadable, wrong path)."""
 
 
-def _schema_sql() -> str:
-    return resources.files("warehouse").joinpath("sql/schema.sql").read_text(encoding="utf-8")
+def _bound(statement: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The named parameters one statement uses (DuckDB refuses parameters a statement does not name)."""
+    return {name: params[name] for name in dict.fromkeys(_PARAMETER.findall(statement))}
 
 
 class Warehouse:
-    """A DuckDB warehouse file. `connect()` yields a `WarehouseSession` with the schema applied."""
+    """A DuckDB warehouse file. `connect()` yields a `WarehouseSession` on a schema brought up to date."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, memory_limit: str | None = None):
         self.path = Path(path)
+        self.memory_limit = memory_limit or default_memory_limit()
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator["WarehouseSession"]:
@@ -47,66 +54,61 @@ class Warehouse:
         elif not self.path.exists():
             raise WarehouseError(f"warehouse file {self.path} does not exist yet: run an import first")
         try:
-            con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": memory_limit()})
+            con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": self.memory_limit})
         except duckdb.Error as exc:  # locked by another process, not a DuckDB file, ...
             raise WarehouseError(f"cannot open warehouse file {self.path}: {exc}") from exc
         session = WarehouseSession(con)
         try:
             if not read_only:
-                session.run_script(_schema_sql())
+                migrate(con)
             yield session
         finally:
             con.close()
 
 
 class WarehouseSession:
-    """One open connection. Values are bound with `?`; only constant identifiers are formatted into SQL."""
+    """One open connection: named SQL files with `$name` parameters, and polars frames in and out."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
 
-    def run_script(self, sql: str) -> None:
-        """Run a file of `;`-separated statements (full-line `--` comments allowed, no `;` inside literals)."""
-        code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-        for statement in code.split(";"):
-            if any(line.strip() and not line.lstrip().startswith("--") for line in statement.splitlines()):
-                self.con.execute(statement).complete()
+    # --- SQL ------------------------------------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence | dict | None = None) -> None:
+        self.con.execute(sql, params if isinstance(params, dict) else list(params or [])).complete()
 
-    def execute(self, sql: str, params: Sequence | None = None) -> None:
-        self.con.execute(sql, list(params or [])).complete()
-
-    def query(self, sql: str, params: Sequence | None = None) -> pl.DataFrame:
-        relation = self.con.sql(sql, params=list(params)) if params else self.con.sql(sql)
+    def query(self, sql: str, params: Sequence | dict | None = None) -> pl.DataFrame:
+        relation = self.con.sql(sql, params=params) if params else self.con.sql(sql)
         if relation is None:
             return pl.DataFrame()
         return pl.from_arrow(relation.to_arrow_table())
 
-    def scalar(self, sql: str, params: Sequence | None = None):
-        rows = self.con.execute(sql, list(params or [])).fetchall()
+    def scalar(self, sql: str, params: Sequence | dict | None = None):
+        rows = self.con.execute(sql, params if isinstance(params, dict) else list(params or [])).fetchall()
         return rows[0][0] if rows else None
 
-    def table_exists(self, qualified_name: str) -> bool:
-        schema, table = qualified_name.split(".")
-        return bool(
-            self.scalar(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-                [schema, table],
-            )
-        )
+    def run(self, name: str, **params: Any) -> None:
+        """Run every statement of `warehouse/sql/<name>.sql`, each with the parameters it names."""
+        for statement in sql_statements(name):
+            self.execute(statement, _bound(statement, params))
 
-    def columns(self, qualified_name: str) -> list[str]:
-        schema, table = qualified_name.split(".")
-        rows = self.con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-            "ORDER BY ordinal_position",
-            [schema, table],
-        ).fetchall()
-        return [r[0] for r in rows]
+    def fetch(self, name: str, **params: Any) -> pl.DataFrame:
+        """The rows of the one query in `warehouse/sql/<name>.sql`."""
+        (statement,) = sql_statements(name)
+        return self.query(statement, _bound(statement, params) or None)
 
+    def fetch_one(self, name: str, **params: Any) -> dict[str, Any]:
+        """The single row of `warehouse/sql/<name>.sql` as a dict."""
+        return self.fetch(name, **params).row(0, named=True)
+
+    def fetch_value(self, name: str, **params: Any):
+        """The first value of the first row of `warehouse/sql/<name>.sql` (None when it returns no row)."""
+        (statement,) = sql_statements(name)
+        return self.scalar(statement, _bound(statement, params))
+
+    # --- frames ---------------------------------------------------------------------------------------------
     @contextmanager
-    def registered(self, frame: pl.DataFrame) -> Iterator[str]:
-        """Expose a polars frame to SQL under a scratch name for the duration of the block."""
-        name = f"_frame_{next(_SCRATCH_NAMES)}"
+    def registered(self, name: str, frame: pl.DataFrame) -> Iterator[str]:
+        """Expose a polars frame to SQL as `name` (a name the SQL files use) for the duration of the block."""
         # string views as polars holds them: no copy of the text on the way to DuckDB
         self.con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
@@ -114,41 +116,42 @@ class WarehouseSession:
         finally:
             self.con.unregister(name)
 
+    def columns(self, qualified_name: str) -> list[str]:
+        schema, table = qualified_name.split(".")
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+            "ORDER BY ordinal_position", [schema, table]).fetchall()
+        return [r[0] for r in rows]
+
+    def table_exists(self, qualified_name: str) -> bool:
+        return bool(self.columns(qualified_name))
+
     def insert(self, qualified_name: str, frame: pl.DataFrame) -> int:
-        """Append a frame to a table by column name; table columns absent from the frame become NULL."""
+        """Append a frame to a table by column name (`INSERT ... BY NAME`): the frame's columns the table has;
+        the table's other columns get their default (NULL)."""
         if frame.height == 0:
             return 0
-        target = self.columns(qualified_name)
-        cols = [c for c in frame.columns if c in target]
-        col_list = ", ".join(f'"{c}"' for c in cols)
-        with self.registered(frame.select(cols)) as name:
-            self.execute(f"INSERT INTO {qualified_name} ({col_list}) SELECT {col_list} FROM {name}")
+        target = set(self.columns(qualified_name))
+        with self.registered("_inserted_rows", frame.select([c for c in frame.columns if c in target])):
+            self.execute(f"INSERT INTO {qualified_name} BY NAME SELECT * FROM _inserted_rows")
         return frame.height
 
     def replace_table(self, qualified_name: str, frame: pl.DataFrame) -> int:
         """(Re)create a scratch or mart table from a frame (staging.* and marts.* only)."""
-        with self.registered(frame) as name:
-            self.execute(f"CREATE OR REPLACE TABLE {qualified_name} AS SELECT * FROM {name}")
+        with self.registered("_replacing_rows", frame):
+            self.execute(f"CREATE OR REPLACE TABLE {qualified_name} AS SELECT * FROM _replacing_rows")
         return frame.height
 
     def read_table(self, qualified_name: str) -> pl.DataFrame:
         return self.query(f"SELECT * FROM {qualified_name}")
 
-    def begin(self) -> None:
-        self.execute("BEGIN TRANSACTION")
-
-    def commit(self) -> None:
-        self.execute("COMMIT")
-
-    def rollback(self) -> None:
-        self.execute("ROLLBACK")
-
+    # --- transactions ---------------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self.begin()
+        self.execute("BEGIN TRANSACTION")
         try:
             yield
         except BaseException:
-            self.rollback()
+            self.execute("ROLLBACK")
             raise
-        self.commit()
+        self.execute("COMMIT")

@@ -27,26 +27,6 @@ FORMULA_START = r"^[ ]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]"
 # ... unless it is a plain number, which a spreadsheet reads as that number (-5, +14155550100: harmless)
 PLAIN_NUMBER = r"^[+-]?[0-9]+(\.[0-9]+)?$"
 
-LEADS_FOR_CRM = """
-SELECT lead_id, first_name, last_name, email, phone, company, domain, job_title, country, status, score, rank,
-       owner, territory, source, campaign_id, do_not_contact, crm_lead_id, contact_id, account_id,
-       created_at, updated_at
-FROM core.leads
-WHERE {where}
-ORDER BY lead_id
-"""
-UPDATED_SINCE = "updated_at >= ?"
-CONTACTABLE = "NOT coalesce(do_not_contact, false)"  # as routing reads it: unknown is not do-not-contact
-
-QUARANTINE_FOR_REVIEW = """
-SELECT source_file, source_record_id, source_row, reason, failed_column, failed_check, raw_record, rejected_at
-FROM quarantine.rejected_rows
-WHERE {where}
-ORDER BY source_file, source_row, source_record_id
-"""
-OF_SOURCE_FILE = "source_file = ?"
-
-
 def neutralise_formula(text: pl.Expr) -> pl.Expr:
     """The spreadsheet formula rule (OWASP CSV injection), as an expression over a text column.
 
@@ -132,37 +112,24 @@ def leads_for_crm(wh: WarehouseSession, since: date | None = None,
     """core.leads rows a CRM admin uploads: contact fields, status, score, rank, owner and territory,
     first-touch source and campaign, CRM ids. `since`: only leads updated on or after that day. Leads
     marked do-not-contact are left out unless `include_do_not_contact`."""
-    where, params = _leads_filter(since, include_do_not_contact)
-    return wh.query(LEADS_FOR_CRM.format(where=where), params)
+    return wh.fetch("leads_for_crm", since=since, include_do_not_contact=include_do_not_contact)
 
 
 def do_not_contact_left_out(wh: WarehouseSession, since: date | None = None) -> int:
     """How many leads `leads_for_crm(wh, since)` leaves out for being do-not-contact."""
-    where, params = _leads_filter(since, include_do_not_contact=True)
-    return wh.scalar(f"SELECT count(*) FROM core.leads WHERE {where} AND NOT ({CONTACTABLE})", params)
-
-
-def _leads_filter(since: date | None, include_do_not_contact: bool) -> tuple[str, list]:
-    conditions, params = ["true"], []
-    if since is not None:
-        conditions.append(UPDATED_SINCE)
-        params.append(since)
-    if not include_do_not_contact:
-        conditions.append(CONTACTABLE)
-    return " AND ".join(conditions), params
+    return int(wh.fetch_value("do_not_contact_left_out", since=since))
 
 
 def quarantine_for_review(wh: WarehouseSession, source_file: str | None = None) -> pl.DataFrame:
     """The error file marketing ops fixes and sends again: each quarantined record with the reason, the
     column and check that failed, and the record as it arrived (JSON). `source_file` (a path relative to
     the inbox root, as in core.import_files): only that file's records."""
-    where, params = ("true", []) if source_file is None else (OF_SOURCE_FILE, [source_file])
-    return wh.query(QUARANTINE_FOR_REVIEW.format(where=where), params)
+    return wh.fetch("quarantine_for_review", source_file=source_file)
 
 
 def known_source_file(wh: WarehouseSession, source_file: str) -> bool:
     """Whether any import has seen `source_file` (a path relative to the inbox root)."""
-    return bool(wh.scalar("SELECT count(*) FROM core.import_files WHERE source_file = ?", [source_file]))
+    return bool(wh.fetch_value("known_source_file", source_file=source_file))
 
 
 def open_match_reviews(wh: WarehouseSession) -> pl.DataFrame:

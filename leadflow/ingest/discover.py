@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from leadflow.ingest.mappings import SourceMapping, SourceMappings
@@ -42,6 +43,10 @@ class InboxFile:
 
     def size(self) -> int:
         return self.path.stat().st_size
+
+    def modified_at(self) -> datetime:
+        """The file's modification time, as the registry records it."""
+        return datetime.fromtimestamp(self.path.stat().st_mtime)
 
 
 def file_sha256(path: Path) -> str:

@@ -1,11 +1,13 @@
-"""The published lead row: profile + account + qualification, with first-touch fields kept and
-change detection so that only leads whose row really changes are written."""
+"""The published lead row: profile + account + qualification, with first-touch fields kept and change
+detection so that only leads whose row really changes are written."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import polars as pl
+
+from leadflow.qualify.rules import Rules, evaluate_routing, evaluate_score, evaluate_status
 
 LEAD_COLUMNS = (
     "lead_id", "status", "score", "rank", "owner", "territory", "first_name", "last_name", "email", "phone",
@@ -47,3 +49,15 @@ def golden_leads(staged: pl.DataFrame, changes: pl.DataFrame, current: pl.DataFr
         frame = frame.filter(~same).select(LEAD_COLUMNS)
     frame = frame.with_columns(pl.lit(now, dtype=pl.Datetime("us")).alias("updated_at"))
     return frame, changes.join(frame.select("lead_id"), on="lead_id", how="semi")
+
+
+def qualify_leads(profiles: pl.DataFrame, lead_accounts: pl.DataFrame, enrichment: pl.DataFrame,
+                  current: pl.DataFrame, rules: Rules, now: datetime | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each touched lead as it will be published, and its status changes: status moved by the status rules (new
+    leads start in the initial status), score and rank, territory and owner, on the lead's profile, account and
+    its company's firmographics. Only leads whose published row changes come back (see `golden_leads`)."""
+    frame = profiles.join(lead_accounts, on="lead_id", how="left").join(
+        enrichment.select("domain", "industry", "employee_count"), on="domain", how="left")
+    staged, changes = evaluate_status(frame, rules)
+    staged = evaluate_routing(evaluate_score(staged, rules), rules)
+    return golden_leads(staged, changes, current, now)

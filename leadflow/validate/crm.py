@@ -29,8 +29,10 @@ def _map(series: pl.Series, fn) -> pl.Series:
     return series.replace_strict({v: fn(v) for v in values}, default=None, return_dtype=pl.Utf8)
 
 
-def stage_crm_snapshot(raw: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """From raw CRM tables to crm_people, crm_accounts, crm_opportunities and crm_rejections."""
+def stage_crm_snapshot(raw: dict[str, pl.DataFrame], landed_files: list[str]) -> dict[str, pl.DataFrame]:
+    """From the raw CRM tables (entity -> rows) to crm_people, crm_accounts, crm_opportunities and
+    crm_rejections. CRM rows without an id (or repeating one) are rejected; only the rejections of the files in
+    `landed_files` (new this import) are returned, the others were quarantined when their file came in."""
     accounts, rej_accounts = _valid(raw["accounts"], "accounts")
     contacts, rej_contacts = _valid(raw["contacts"], "contacts")
     leads, rej_leads = _valid(raw["leads"], "leads")
@@ -76,5 +78,6 @@ def stage_crm_snapshot(raw: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     people = pl.concat([contact_people.select(people_columns), lead_people.select(people_columns)],
                        how="vertical_relaxed")
     rejections = pl.concat([rej_accounts, rej_contacts, rej_leads, rej_opps, rej_campaigns], how="vertical_relaxed")
+    rejections = rejections.filter(pl.col("source_file").is_in(list(landed_files)))
     return {"crm_people": people, "crm_accounts": accounts, "crm_opportunities": opportunities,
             "crm_rejections": rejections}

@@ -11,7 +11,8 @@ from leadflow.cli.run import run_import
 from leadflow.ingest.discover import discover_lead_files
 from tests.conftest import query
 from warehouse import Warehouse
-from warehouse.landing import land_files
+from leadflow.ingest.landing import land_files
+from warehouse.registry import ImportRegistry
 
 HEADER = ["response_id", "campaign_id", "response_type", "responded_at", "first_name", "last_name", "email"]
 
@@ -77,7 +78,7 @@ def test_a_version_that_never_got_imported_is_replaced_before_it_counts(tmp_path
     path = inbox / "campaign_responses" / "a.csv"
     write(path, [response("R1", "Ada", "Abara", "ada@x.example.com")])
     with Warehouse(warehouse).connect() as wh:  # a run landed version 1, then failed before publishing it
-        land_files(wh, discover_lead_files(inbox), "failed-run", datetime(2026, 11, 23, 6, 0))
+        land_files(discover_lead_files(inbox), ImportRegistry(wh), "failed-run", datetime(2026, 11, 23, 6, 0))
     write(path, [response("R1", "Adah", "Abara", "ada@x.example.com"), response("R2", "Bo", "Ek", "bo@e.example.com")])
     assert run_import(inbox, warehouse).success
     files = query(warehouse, "SELECT version, status, reason FROM core.import_files ORDER BY version")

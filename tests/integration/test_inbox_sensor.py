@@ -7,14 +7,14 @@ import os
 from dagster import RunRequest, SkipReason, build_sensor_context
 
 from pipelines.jobs import inbox_sensor
-from pipelines.resources import LeadflowSettings
+from leadflow.ingest.resources import InboxResource
 
 ROW = "R1,CMP-1,webinar,2026-11-17,Ada,Lovelace,ada@example.com\n"
 HEADER = "response_id,campaign_id,response_type,responded_at,first_name,last_name,email\n"
 
 
 def tick(settings, cursor):
-    context = build_sensor_context(cursor=cursor, resources={"settings": settings})
+    context = build_sensor_context(cursor=cursor, resources={"inbox": settings})
     result = inbox_sensor(context)
     return result, context.cursor
 
@@ -22,7 +22,7 @@ def tick(settings, cursor):
 def test_a_growing_file_waits_until_it_settles(tmp_path):
     folder = tmp_path / "inbox" / "campaign_responses"
     folder.mkdir(parents=True)
-    settings = LeadflowSettings(inbox_dir=str(tmp_path / "inbox"), warehouse_path=str(tmp_path / "w.duckdb"))
+    settings = InboxResource(path=str(tmp_path / "inbox"))
     upload = folder / "week.csv"
     upload.write_text(HEADER)
 
@@ -35,7 +35,7 @@ def test_a_growing_file_waits_until_it_settles(tmp_path):
 
     result, cursor = tick(settings, cursor)  # unchanged since the last tick: settled
     assert isinstance(result, RunRequest)
-    assert result.run_config["ops"]["raw_lead_records"]["config"]["only_files"] == ["campaign_responses/week.csv"]
+    assert result.run_config["ops"]["lead_files"]["config"]["only_files"] == ["campaign_responses/week.csv"]
     assert json.loads(cursor)["seen"]
 
     result, cursor = tick(settings, cursor)  # the same bytes never start a second run
@@ -51,23 +51,23 @@ def test_a_growing_file_waits_until_it_settles(tmp_path):
 def test_a_done_marker_releases_a_file_at_once_and_unsettled_files_stay_out(tmp_path):
     folder = tmp_path / "inbox" / "campaign_responses"
     folder.mkdir(parents=True)
-    settings = LeadflowSettings(inbox_dir=str(tmp_path / "inbox"), warehouse_path=str(tmp_path / "w.duckdb"))
+    settings = InboxResource(path=str(tmp_path / "inbox"))
     (folder / "ready.csv").write_text(HEADER + ROW)
     (folder / "ready.csv.done").write_text("")
     (folder / "half.csv").write_text(HEADER)
     result, cursor = tick(settings, None)
     assert isinstance(result, RunRequest)
-    assert result.run_config["ops"]["raw_lead_records"]["config"]["only_files"] == ["campaign_responses/ready.csv"]
+    assert result.run_config["ops"]["lead_files"]["config"]["only_files"] == ["campaign_responses/ready.csv"]
     result, cursor = tick(settings, cursor)  # half.csv settled now; it is new content, so it runs
     assert isinstance(result, RunRequest)
-    assert result.run_config["ops"]["raw_lead_records"]["config"]["only_files"] == [
+    assert result.run_config["ops"]["lead_files"]["config"]["only_files"] == [
         "campaign_responses/half.csv", "campaign_responses/ready.csv"]
 
 
 def test_a_stale_done_marker_or_a_same_size_replacement_does_not_slip_through(tmp_path):
     folder = tmp_path / "inbox" / "campaign_responses"
     folder.mkdir(parents=True)
-    settings = LeadflowSettings(inbox_dir=str(tmp_path / "inbox"), warehouse_path=str(tmp_path / "w.duckdb"))
+    settings = InboxResource(path=str(tmp_path / "inbox"))
     upload = folder / "week.csv"
     marker = folder / "week.csv.done"
     marker.write_text("")  # left over from last week's upload
@@ -93,7 +93,7 @@ def test_a_stale_done_marker_or_a_same_size_replacement_does_not_slip_through(tm
 def test_a_file_that_vanishes_between_ticks_is_forgotten(tmp_path):
     folder = tmp_path / "inbox" / "campaign_responses"
     folder.mkdir(parents=True)
-    settings = LeadflowSettings(inbox_dir=str(tmp_path / "inbox"), warehouse_path=str(tmp_path / "w.duckdb"))
+    settings = InboxResource(path=str(tmp_path / "inbox"))
     (folder / "gone.csv").write_text(HEADER)
     _, cursor = tick(settings, None)
     (folder / "gone.csv").unlink()

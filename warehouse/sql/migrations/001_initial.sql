@@ -1,24 +1,32 @@
--- leadflow warehouse schema. Idempotent: every statement can run on an existing file.
--- The contract in shared/contracts/warehouse.md names the stable surface; extra columns are additions.
+-- Migration 1: the warehouse as leadflow 0.1 wrote it (every table, in its final column order).
+-- Applied once per file (meta.schema_version); a file written before versioning already has all of this,
+-- so every statement is IF NOT EXISTS. The contract in shared/contracts/warehouse.md names the stable surface.
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS core;
 CREATE SCHEMA IF NOT EXISTS quarantine;
 CREATE SCHEMA IF NOT EXISTS marts;
 CREATE SCHEMA IF NOT EXISTS staging;
 
+-- the import registry: every file version the inbox showed, and what became of it
 CREATE TABLE IF NOT EXISTS core.import_files (
-    source_file       VARCHAR NOT NULL,   -- path relative to the inbox root
-    file_sha256       VARCHAR NOT NULL,
-    source_type       VARCHAR NOT NULL,   -- campaign_response | telemarketer | crm
-    size_bytes        BIGINT,
-    status            VARCHAR NOT NULL,   -- landed | imported | refused | replaced | duplicate | superseded
-    records_read      INTEGER,
-    records_accepted  INTEGER,
-    records_rejected  INTEGER,
-    reason            VARCHAR,
-    first_seen_at     TIMESTAMP,
-    imported_at       TIMESTAMP,
-    run_id            VARCHAR,
+    source_file        VARCHAR NOT NULL,   -- path relative to the inbox root
+    file_sha256        VARCHAR NOT NULL,
+    source_type        VARCHAR NOT NULL CHECK (source_type IN ('campaign_response', 'telemarketer', 'crm')),
+    size_bytes         BIGINT,
+    status             VARCHAR NOT NULL
+                       CHECK (status IN ('landed', 'imported', 'refused', 'replaced', 'duplicate', 'superseded')),
+    records_read       INTEGER,
+    records_accepted   INTEGER,
+    records_rejected   INTEGER,
+    reason             VARCHAR,
+    first_seen_at      TIMESTAMP,
+    imported_at        TIMESTAMP,
+    run_id             VARCHAR,
+    source_name        VARCHAR,            -- the source mapping used
+    version            INTEGER,            -- 1, 2, ... per source_file
+    modified_at        TIMESTAMP,          -- the file's mtime when seen
+    records_superseded INTEGER,            -- by a later version
+    superseded_at      TIMESTAMP,
     PRIMARY KEY (source_file, file_sha256)
 );
 
@@ -28,7 +36,9 @@ CREATE TABLE IF NOT EXISTS raw.campaign_responses (
     first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR, website VARCHAR,
     job_title VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR, product_interest VARCHAR,
     budget_status VARCHAR, timeframe_months VARCHAR, decision_maker VARCHAR, opt_in VARCHAR, notes VARCHAR,
-    custom_fields VARCHAR
+    custom_fields VARCHAR,
+    raw_record VARCHAR,    -- JSON, the record as it arrived (null when the canonical columns hold it as it arrived)
+    read_problem VARCHAR   -- why the row could not be read whole
 );
 
 CREATE TABLE IF NOT EXISTS raw.telemarketer_calls (
@@ -37,37 +47,40 @@ CREATE TABLE IF NOT EXISTS raw.telemarketer_calls (
     first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR, website VARCHAR,
     job_title VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR, disposition VARCHAR, product_interest VARCHAR,
     budget_status VARCHAR, timeframe_months VARCHAR, decision_maker VARCHAR, notes VARCHAR,
-    custom_fields VARCHAR
+    custom_fields VARCHAR,
+    campaign_id VARCHAR,   -- a vendor's default campaign
+    raw_record VARCHAR, read_problem VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS raw.crm_accounts (
     source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
     account_id VARCHAR, name VARCHAR, website VARCHAR, industry VARCHAR, country VARCHAR, state VARCHAR,
-    city VARCHAR, owner VARCHAR, created_at VARCHAR, custom_fields VARCHAR
+    city VARCHAR, owner VARCHAR, created_at VARCHAR, custom_fields VARCHAR, read_problem VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS raw.crm_contacts (
     source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
     contact_id VARCHAR, account_id VARCHAR, first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR,
-    job_title VARCHAR, custom_fields VARCHAR
+    job_title VARCHAR, custom_fields VARCHAR, read_problem VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS raw.crm_leads (
     source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
     lead_id VARCHAR, status VARCHAR, created_at VARCHAR, source VARCHAR, owner VARCHAR, first_name VARCHAR,
     last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR, job_title VARCHAR, country VARCHAR,
-    custom_fields VARCHAR
+    custom_fields VARCHAR, read_problem VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS raw.crm_opportunities (
     source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
     opportunity_id VARCHAR, lead_id VARCHAR, account_id VARCHAR, contact_id VARCHAR, name VARCHAR,
-    amount VARCHAR, stage VARCHAR, created_at VARCHAR, custom_fields VARCHAR
+    amount VARCHAR, stage VARCHAR, created_at VARCHAR, custom_fields VARCHAR, read_problem VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS raw.crm_campaigns (
     source_file VARCHAR, source_record_id VARCHAR, source_row INTEGER, file_sha256 VARCHAR, loaded_at TIMESTAMP,
-    campaign_id VARCHAR, name VARCHAR, channel VARCHAR, cost VARCHAR, start_date VARCHAR, custom_fields VARCHAR
+    campaign_id VARCHAR, name VARCHAR, channel VARCHAR, cost VARCHAR, start_date VARCHAR, custom_fields VARCHAR,
+    read_problem VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS quarantine.rejected_rows (
@@ -98,19 +111,22 @@ CREATE TABLE IF NOT EXISTS core.lead_sources (
 );
 
 CREATE TABLE IF NOT EXISTS core.leads (
-    lead_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, score INTEGER, rank VARCHAR, owner VARCHAR,
+    lead_id VARCHAR PRIMARY KEY,
+    status VARCHAR NOT NULL CHECK (status IN ('Unqualified', 'Qualified', 'Converted', 'Retired')),
+    score INTEGER CHECK (score BETWEEN 1 AND 100), rank VARCHAR, owner VARCHAR,
     territory VARCHAR, first_name VARCHAR, last_name VARCHAR, email VARCHAR, phone VARCHAR, company VARCHAR,
     domain VARCHAR, account_id VARCHAR, contact_id VARCHAR, crm_lead_id VARCHAR, is_existing_customer BOOLEAN,
     source VARCHAR, campaign_id VARCHAR, job_title VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR,
     industry VARCHAR, employee_count INTEGER, product_interest VARCHAR, budget_status VARCHAR,
     timeframe_months INTEGER, decision_maker BOOLEAN, do_not_contact BOOLEAN, touch_count INTEGER,
     first_touch_at TIMESTAMP, last_touch_at TIMESTAMP, qualified_at TIMESTAMP, converted_at TIMESTAMP,
-    retired_at TIMESTAMP, created_at TIMESTAMP, updated_at TIMESTAMP
+    retired_at TIMESTAMP, created_at TIMESTAMP, updated_at TIMESTAMP,
+    custom_fields VARCHAR   -- JSON: latest value of each custom field
 );
 
 CREATE TABLE IF NOT EXISTS core.accounts (
     account_id VARCHAR PRIMARY KEY, name VARCHAR, domain VARCHAR, is_customer BOOLEAN,
-    account_source VARCHAR,            -- crm | prospect
+    account_source VARCHAR CHECK (account_source IN ('crm', 'prospect')),
     company_key VARCHAR, industry VARCHAR, employee_count INTEGER, country VARCHAR, owner VARCHAR,
     created_at TIMESTAMP
 );
@@ -121,12 +137,16 @@ CREATE TABLE IF NOT EXISTS core.match_decisions (
     phone_similarity DOUBLE, company_similarity DOUBLE,
     first_name_weight DOUBLE, last_name_weight DOUBLE, email_weight DOUBLE, phone_weight DOUBLE,
     company_weight DOUBLE,
-    total_score DOUBLE, match_probability DOUBLE, decision VARCHAR, reason VARCHAR, decided_at TIMESTAMP
+    total_score DOUBLE, match_probability DOUBLE,
+    decision VARCHAR CHECK (decision IN ('match', 'review', 'non_match')),
+    reason VARCHAR, decided_at TIMESTAMP
 );
 
 CREATE TABLE IF NOT EXISTS core.lead_status_history (
-    lead_id VARCHAR NOT NULL, from_status VARCHAR, to_status VARCHAR NOT NULL, changed_at TIMESTAMP,
-    reason VARCHAR, rule_id VARCHAR, run_id VARCHAR, recorded_at TIMESTAMP
+    lead_id VARCHAR NOT NULL,
+    from_status VARCHAR CHECK (from_status IN ('Unqualified', 'Qualified', 'Converted', 'Retired')),
+    to_status VARCHAR NOT NULL CHECK (to_status IN ('Unqualified', 'Qualified', 'Converted', 'Retired')),
+    changed_at TIMESTAMP, reason VARCHAR, rule_id VARCHAR, run_id VARCHAR, recorded_at TIMESTAMP
 );
 
 -- pairs the model could not decide (review band) or a guard kept apart, with their evidence, for a person to
@@ -135,7 +155,7 @@ CREATE TABLE IF NOT EXISTS core.match_review (
     left_key VARCHAR NOT NULL, right_key VARCHAR NOT NULL, left_kind VARCHAR, right_kind VARCHAR,
     left_lead_id VARCHAR, right_lead_id VARCHAR, match_probability DOUBLE, total_score DOUBLE, reason VARCHAR,
     left_summary VARCHAR, right_summary VARCHAR,
-    status VARCHAR NOT NULL,   -- open | accepted | rejected
+    status VARCHAR NOT NULL CHECK (status IN ('open', 'accepted', 'rejected')),
     run_id VARCHAR, created_at TIMESTAMP, decided_at TIMESTAMP
 );
 
@@ -143,37 +163,20 @@ CREATE TABLE IF NOT EXISTS core.match_review (
 -- verdicts (the latest per pair wins); a verdict's first run re-opens the leads it touches (applied_run_id)
 CREATE TABLE IF NOT EXISTS core.match_feedback (
     feedback_id VARCHAR PRIMARY KEY, left_key VARCHAR NOT NULL, right_key VARCHAR NOT NULL,
-    verdict VARCHAR NOT NULL,  -- accept | reject
+    verdict VARCHAR NOT NULL CHECK (verdict IN ('accept', 'reject')),
     reviewer VARCHAR, note VARCHAR, source VARCHAR, decided_at TIMESTAMP, applied_run_id VARCHAR, applied_at TIMESTAMP
 );
 
--- a lead emptied by a reviewer's verdict (its records now belong to another lead): where its id went
+-- a lead emptied by a verdict or a corrected file (its records now belong to another lead, or to none)
 CREATE TABLE IF NOT EXISTS core.lead_merges (
-    from_lead_id VARCHAR NOT NULL, into_lead_id VARCHAR NOT NULL, reason VARCHAR, run_id VARCHAR, merged_at TIMESTAMP
+    from_lead_id VARCHAR NOT NULL, into_lead_id VARCHAR, reason VARCHAR, run_id VARCHAR, merged_at TIMESTAMP
 );
 
--- records a reviewer's verdict moved from one lead to another (split or merge), for audit
+-- records a reviewer's verdict or a corrected file moved from one lead to another, for audit
 CREATE TABLE IF NOT EXISTS core.lead_source_moves (
     source_file VARCHAR NOT NULL, source_record_id VARCHAR NOT NULL, from_lead_id VARCHAR, to_lead_id VARCHAR,
     reason VARCHAR, run_id VARCHAR, moved_at TIMESTAMP
 );
-
--- Additions after the first release: a warehouse file created earlier gains these columns on open.
-ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS source_name VARCHAR;        -- the mapping used
-ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS version INTEGER;            -- 1, 2, ... per source_file
-ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS modified_at TIMESTAMP;      -- the file's mtime when seen
-ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS records_superseded INTEGER;  -- by a later version
-ALTER TABLE core.import_files ADD COLUMN IF NOT EXISTS superseded_at TIMESTAMP;
-ALTER TABLE raw.campaign_responses ADD COLUMN IF NOT EXISTS raw_record VARCHAR;    -- JSON, as it arrived
-ALTER TABLE raw.campaign_responses ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
-ALTER TABLE raw.telemarketer_calls ADD COLUMN IF NOT EXISTS campaign_id VARCHAR;   -- a vendor's default campaign
-ALTER TABLE raw.telemarketer_calls ADD COLUMN IF NOT EXISTS raw_record VARCHAR;
-ALTER TABLE raw.telemarketer_calls ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
-ALTER TABLE raw.crm_accounts ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
-ALTER TABLE raw.crm_contacts ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
-ALTER TABLE raw.crm_leads ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
-ALTER TABLE raw.crm_opportunities ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
-ALTER TABLE raw.crm_campaigns ADD COLUMN IF NOT EXISTS read_problem VARCHAR;
 
 -- One row per earlier version of a record that a corrected file (same path, new bytes, same record id)
 -- replaced: what it was, where it was (accepted with its lead, or rejected with its reason), and by what.
@@ -182,7 +185,7 @@ CREATE TABLE IF NOT EXISTS core.superseded_records (
     source_record_id      VARCHAR NOT NULL,
     file_sha256           VARCHAR NOT NULL,   -- the earlier version's bytes
     source_row            INTEGER,
-    outcome               VARCHAR NOT NULL,   -- accepted | rejected (where the earlier version had ended)
+    outcome               VARCHAR NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
     lead_id               VARCHAR,            -- accepted: the lead it belonged to
     reason                VARCHAR,            -- rejected: its quarantine reason
     record                VARCHAR,            -- JSON: the earlier published row
@@ -190,7 +193,3 @@ CREATE TABLE IF NOT EXISTS core.superseded_records (
     superseded_at         TIMESTAMP,
     run_id                VARCHAR
 );
-
--- a lead emptied because a corrected file replaced (or rejected) its only records merges into nothing
-ALTER TABLE core.lead_merges ALTER COLUMN into_lead_id DROP NOT NULL;
-ALTER TABLE core.leads ADD COLUMN IF NOT EXISTS custom_fields VARCHAR;  -- JSON: latest value of each custom field

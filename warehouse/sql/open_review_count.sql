@@ -1,0 +1,1 @@
+SELECT count(*) FROM core.match_review WHERE status = 'open'

@@ -1,0 +1,81 @@
+"""What earlier runs published, as a run's steps read it: known leads and their records, reviewer verdicts,
+retired ids, the match links inside leads, and records a corrected file replaces.
+
+These are reads of core.* as the previous run left it. They are not edges of the asset graph (a run's publish
+step writes the same tables, and the graph has no cycles); each asset that reads them says so in its
+description. Every query is a file in `warehouse/sql/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from warehouse.connection import WarehouseSession
+
+
+def known_lead_records(wh: WarehouseSession) -> pl.DataFrame:
+    """Every published lead source record (record_key, kind `lead`, lead_id, the lead's contact_id and
+    crm_lead_id, and the matching keys)."""
+    return wh.fetch("known_lead_records")
+
+
+def retired_lead_ids(wh: WarehouseSession) -> set[str]:
+    """Lead ids merged away: never issued again."""
+    return set(wh.fetch("retired_lead_ids")["from_lead_id"].drop_nulls().to_list())
+
+
+def standing_links(wh: WarehouseSession, lead_ids: list[str]) -> list[tuple[str, str]]:
+    """The match edges that once put records of these leads together (both ends still in the same lead),
+    strongest first: what a re-opened lead keeps of its structure unless a verdict cuts it."""
+    if not lead_ids:
+        return []
+    with wh.registered("wanted_leads", pl.DataFrame({"lead_id": list(lead_ids)}, schema={"lead_id": pl.Utf8})):
+        links = wh.fetch("standing_links")
+    return list(zip(links["left_key"].to_list(), links["right_key"].to_list()))
+
+
+def superseded_sources(wh: WarehouseSession) -> pl.DataFrame:
+    """Published records that an incoming version of their file replaces: record_key, the lead it belonged to,
+    the key its earlier version is matched under this run (`<key>@<sha prefix>`), whether its id is
+    positional, and whether its lead has no other current record."""
+    return wh.fetch("superseded_sources")
+
+
+def lead_sources_of(wh: WarehouseSession, lead_ids: pl.DataFrame) -> pl.DataFrame:
+    """All published source records of the given leads, with the lead's contact and CRM lead ids."""
+    with wh.registered("wanted_leads", lead_ids.select("lead_id")):
+        return wh.fetch("lead_sources_of")
+
+
+def current_leads(wh: WarehouseSession, lead_ids: pl.DataFrame) -> pl.DataFrame:
+    """The published rows of the given leads (for their status, created_at and change detection)."""
+    with wh.registered("wanted_leads", lead_ids.select("lead_id")):
+        return wh.fetch("current_leads")
+
+
+def leads_with_new_opportunity(wh: WarehouseSession, opportunities: pl.DataFrame) -> pl.DataFrame:
+    """lead_id of leads not yet Converted that one of the snapshot's opportunities now points at."""
+    with wh.registered("crm_opportunities", opportunities.select("lead_id", "contact_id")):
+        return wh.fetch("leads_with_new_opportunity")
+
+
+@dataclass(frozen=True)
+class ReviewerVerdicts:
+    """The verdicts as stored: the latest per pair, those no run applied yet, and the leads (with their CRM
+    links) of the lead records the not-yet-applied ones name."""
+
+    latest: pl.DataFrame
+    pending: pl.DataFrame
+    lead_records: pl.DataFrame
+
+
+def reviewer_verdicts(wh: WarehouseSession) -> ReviewerVerdicts:
+    """Every standing verdict, what is new since the last run, and the leads of the records new verdicts name."""
+    latest = wh.fetch("latest_verdicts")
+    unapplied = latest.filter(pl.col("applied_run_id").is_null())
+    keys = pl.concat([unapplied["left_key"], unapplied["right_key"]]).unique().to_frame("key")
+    with wh.registered("keys", keys):
+        lead_records = wh.fetch("leads_of_record_keys")
+    return ReviewerVerdicts(latest, wh.fetch("pending_verdicts"), lead_records)
