@@ -21,9 +21,11 @@ demo: install
 	$(BIN)/leadflow run --inbox $(SAMPLE) --warehouse $(WAREHOUSE)
 
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-all: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 ui: install

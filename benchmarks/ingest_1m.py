@@ -14,9 +14,11 @@ websites, dates and booleans in several spellings, and a small share of unusable
 
 Each measurement runs in a fresh interpreter: (a) `pl.read_csv(path, infer_schema=False)` alone, the
 physical reference; (b) the pipeline's path stage by stage: read (`leadflow.ingest.records.read_records`), land
-(sha256 of the file and the source_file/file_sha256/loaded_at columns `land_files` adds), clean
-(`clean_lead_records`), validate (`split_valid` with the source's pandera model), normalize
-(`normalize_lead_records`). The total is the sum of the stages (interpreter start and imports are reported
+(sha256 of the file and the source_file/file_sha256/loaded_at columns `land_files` adds), validate
+(`leadflow.validate.lead_records.validate_source_records`: clean, the source's pandera model, quarantine rows),
+normalize (`dedupe.normalize.records.normalize_lead_records`): the functions the assets call. With
+`--through-warehouse`, read and land are `leadflow.ingest.landing.land_files` into a DuckDB file and
+`warehouse.raw.RawTable.pending`, as the ingest and validate assets do. The total is the sum of the stages (interpreter start and imports are reported
 apart); peak memory is the child's ru_maxrss, also recorded after each stage to show which stage set it.
 """
 
@@ -41,7 +43,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(tempfile.gettempdir()) / "leadflow-bench"
 RELATIVE_PATH = "campaign_responses/bench.csv"
-STAGES = ("read", "land", "clean", "validate", "normalize")
+STAGES = ("read", "land", "validate", "normalize")
 
 # --------------------------------------------------------------------------------------------------
 # the CSV
@@ -359,14 +361,11 @@ def child_polars_read(path: Path) -> dict:
 def child_pipeline(path: Path, profile: str | None = None, through_warehouse: bool = False) -> dict:
     """(b) The pipeline's read -> land -> clean -> validate -> normalize path on one file, timed per stage."""
     import_started = time.perf_counter()
+    from dedupe.normalize.records import normalize_lead_records
     from leadflow.ingest.discover import InboxFile, file_sha256
     from leadflow.ingest.records import read_records
+    from leadflow.validate.lead_records import validate_source_records
     from schemas.sources import CAMPAIGN_RESPONSES
-    from dedupe.normalize.records import normalize_lead_records
-    from leadflow.validate.cleaning import clean_lead_records
-    from schemas.lead_records import LEAD_RECORD_REASONS, STAGED_MODELS
-    from schemas.quarantine import attach_raw_records, split_valid, with_read_problems
-    from warehouse.staging import raw_source_columns
 
     imports = time.perf_counter() - import_started
     seconds: dict[str, float] = {}
@@ -390,40 +389,31 @@ def child_pipeline(path: Path, profile: str | None = None, through_warehouse: bo
 
     inbox_file = InboxFile(path, RELATIVE_PATH, CAMPAIGN_RESPONSES)
     if through_warehouse:
-        # as the ingest asset and the validate asset do: land into raw.* of a DuckDB file, read it back
+        # as the ingest assets and the validate asset do: land into raw.* of a DuckDB file, read it back
         import tempfile
 
+        from leadflow.ingest.landing import land_files
         from warehouse import Warehouse
-        from warehouse.landing import land_files
-        from warehouse.staging import pending_raw_records
+        from warehouse.raw import RawTable
+        from warehouse.registry import ImportRegistry
 
         folder = Path(tempfile.mkdtemp(prefix="leadflow-bench-wh-"))
         with Warehouse(folder / "bench.duckdb").connect() as wh:
-            stage("read", lambda: land_files(wh, [inbox_file], "bench", datetime.now()))
-            records = stage("land", pending_raw_records, wh, CAMPAIGN_RESPONSES)
+            stage("read", lambda: land_files([inbox_file], ImportRegistry(wh), "bench", datetime.now()))
+            raw = stage("land", RawTable(wh, CAMPAIGN_RESPONSES).pending)
         shutil.rmtree(folder, ignore_errors=True)
     else:
         records = stage("read", read_records, inbox_file)
-
-    def land(frame: pl.DataFrame) -> pl.DataFrame:
-        # what warehouse.landing.land_files adds to read_records' frame before the insert into raw.*
-        return frame.with_columns(
+        # what leadflow.ingest.landing.land_files adds to read_records' frame before the insert into raw.*
+        raw = stage("land", lambda: records.with_columns(
             pl.lit(RELATIVE_PATH).alias("source_file"), pl.lit(file_sha256(path)).alias("file_sha256"),
-            pl.lit(datetime.now(), dtype=pl.Datetime("us")).alias("loaded_at"),
-        )
-
-    def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-        # as assets/validate.py: the source's pandera model, rejected rows with their read problems and
-        # the record as it arrived (rebuilt from the landed columns for the rejected rows only)
-        ok, bad = split_valid(frame, STAGED_MODELS["campaign_response"], LEAD_RECORD_REASONS)
-        return ok, attach_raw_records(with_read_problems(bad), raw, raw_source_columns(CAMPAIGN_RESPONSES))
-
-    read = records.height
-    raw = records if through_warehouse else stage("land", land, records)
-    del records
-    cleaned = stage("clean", clean_lead_records, raw, "campaign_response")
-    accepted, rejected = stage("validate", validate, cleaned)
-    del cleaned, raw
+            pl.lit(datetime.now(), dtype=pl.Datetime("us")).alias("loaded_at")))
+        del records
+    read = raw.height
+    # the functions the assets call: leadflow.validate (clean, pandera model, quarantine rows with the record as it
+    # arrived) and dedupe.normalize
+    accepted, rejected = stage("validate", validate_source_records, raw, CAMPAIGN_RESPONSES)
+    del raw
     normalized, unidentified = stage("normalize", normalize_lead_records, accepted)
     total = sum(seconds.values())
     result = {

@@ -26,7 +26,6 @@ SCORERS = {
     "damerau_levenshtein": DamerauLevenshtein.normalized_similarity,
 }
 METHODS = ("exact", *SCORERS)
-MULTI_COLUMN_METHODS = ("swapped_names", "max_jarowinkler")
 # vocabularies whose full similarity matrix has at most this many cells are compared as a matrix
 DENSE_CELLS = 4_000_000
 # string pairs handed to rapidfuzz at once (bounds the Python lists built for it)

@@ -1,6 +1,8 @@
 """Matching settings as data: blocking passes, comparisons with m/u per level, prior, thresholds, guards.
 
 The settings object authors; `dedupe.blocking`, `dedupe.comparisons`, `dedupe.model` execute it.
+`MatchSettingsFile` describes the YAML file (pydantic, see `schemas.config_files`); `load_match_settings`
+checks it, saying at once every entry and field that is wrong, and gives the `MatchSettings` below.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from schemas.config_files import ConfigError, ConfigModel, Text, load_config, one_of, problem, raise_problems
 
 
 @dataclass(frozen=True)
@@ -50,12 +55,6 @@ class Comparison:
     term_frequency: bool = False
     columns: tuple[str, ...] = ()
 
-    def level_for(self, similarity: float) -> Level:
-        for level in self.levels:
-            if similarity >= level.min_similarity:
-                return level
-        return self.levels[-1]
-
 
 @dataclass(frozen=True)
 class MatchSettings:
@@ -79,71 +78,158 @@ class MatchSettings:
         """Value frequencies from a handful of records say nothing about how common a name is."""
         return n_records >= self.term_frequency_min_records
 
-    @property
-    def prior_weight(self) -> float:
-        p = self.prior_match_probability
-        return math.log2(p / (1 - p))
-
 
 METHODS = ("exact", "jarowinkler", "levenshtein", "damerau_levenshtein", "swapped_names", "max_jarowinkler")
+MAX_BLOCKING_PASSES = 32
 
 
-class SettingsError(ValueError):
-    """The matching settings file is malformed; the message says where."""
+class SettingsError(ConfigError):
+    """The matching settings file cannot be used; the message names the file and every wrong entry and field."""
+
+
+# --------------------------------------------------------------------------------------
+# the settings file
+# --------------------------------------------------------------------------------------
+
+
+def _probability(value: float) -> float:
+    if not 0 < value <= 1:
+        raise problem(f"m and u must be in (0, 1], got {value}")
+    return value
+
+
+def _unique(entries: list, attr: str, what: str) -> None:
+    seen = [getattr(e, attr) for e in entries]
+    raise_problems(((i,), f"another {what} is named {value!r}: names must be unique")
+                   for i, value in enumerate(seen) if value in seen[:i])
+
+
+class BlockingSpec(ConfigModel):
+    name: Text
+    keys: list[Text] = Field(min_length=1)
+
+
+class LevelSpec(ConfigModel):
+    name: Text
+    min_similarity: float
+    m: Annotated[float, AfterValidator(_probability)] = 0.5
+    u: Annotated[float, AfterValidator(_probability)] = 0.5
+
+
+class ComparisonSpec(ConfigModel):
+    field: Text
+    column: Text | None = None
+    columns: list[Text] = []
+    method: one_of(METHODS, "method")
+    term_frequency: bool = False
+    levels: list[LevelSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _columns_fit_the_method(self) -> ComparisonSpec:
+        if self.method == "swapped_names" and len(self.columns) != 2:
+            raise_problems([(("columns",), "swapped_names needs columns: [first, last]")])
+        if self.method == "max_jarowinkler" and len(self.columns) < 2:
+            raise_problems([(("columns",), "max_jarowinkler needs two or more columns")])
+        if not self.column and not self.columns:
+            raise_problems([(("column",), "is required (the column to compare)")])
+        return self
+
+
+class Thresholds(ConfigModel):
+    match: float
+    review: float
+
+    @model_validator(mode="after")
+    def _review_below_match(self) -> Thresholds:
+        if not 0 < self.review <= self.match < 1:
+            raise problem(f"need 0 < review <= match < 1, got review {self.review}, match {self.match}")
+        return self
+
+
+class Guards(ConfigModel):
+    different_domains_cannot_link: bool = True
+    different_first_names_need_email: bool = False
+
+
+class Estimation(ConfigModel):
+    enabled: bool = True
+    random_pairs: int = Field(200_000, ge=0)
+    min_candidate_pairs: int = Field(2_000, ge=0)
+    term_frequency_min_records: int = Field(1_000, ge=0)
+    seed: int = 42
+
+
+class Explanations(ConfigModel):
+    every_pair_up_to: int = Field(1_000_000, ge=0)
+
+
+class MatchSettingsFile(ConfigModel):
+    """The matching settings file (dedupe/data/lead_matching.yaml)."""
+
+    blocking: list[BlockingSpec]
+    comparisons: list[ComparisonSpec] = Field(min_length=1)
+    prior_match_probability: float = Field(gt=0, lt=1)
+    thresholds: Thresholds
+    guards: Guards = Guards()
+    estimation: Estimation = Estimation()
+    explanations: Explanations = Explanations()
+
+    @field_validator("blocking")
+    @classmethod
+    def _passes(cls, blocking: list[BlockingSpec]) -> list[BlockingSpec]:
+        if not 1 <= len(blocking) <= MAX_BLOCKING_PASSES:
+            raise problem(f"need 1 to {MAX_BLOCKING_PASSES} passes, got {len(blocking)}")
+        _unique(blocking, "name", "blocking pass")
+        return blocking
+
+    @field_validator("comparisons")
+    @classmethod
+    def _one_comparison_per_field(cls, comparisons: list[ComparisonSpec]) -> list[ComparisonSpec]:
+        _unique(comparisons, "field", "comparison")
+        return comparisons
+
+
+def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
+    """The settings `dedupe` runs with, from a checked file."""
+    return MatchSettings(
+        blocking=tuple(BlockingRule(b.name, tuple(b.keys)) for b in spec.blocking),
+        comparisons=tuple(
+            Comparison(c.field, c.column or c.columns[0], c.method,
+                       tuple(Level(lv.name, lv.min_similarity, lv.m, lv.u) for lv in c.levels),
+                       term_frequency=c.term_frequency, columns=tuple(c.columns))
+            for c in spec.comparisons
+        ),
+        prior_match_probability=spec.prior_match_probability,
+        match_threshold=spec.thresholds.match,
+        review_threshold=spec.thresholds.review,
+        different_domains_cannot_link=spec.guards.different_domains_cannot_link,
+        different_first_names_need_email=spec.guards.different_first_names_need_email,
+        estimate=spec.estimation.enabled,
+        random_pairs=spec.estimation.random_pairs,
+        min_candidate_pairs=spec.estimation.min_candidate_pairs,
+        term_frequency_min_records=spec.estimation.term_frequency_min_records,
+        explain_every_pair_up_to=spec.explanations.every_pair_up_to,
+        seed=spec.estimation.seed,
+    )
+
+
+def _packaged_names() -> list[str]:
+    return sorted(f.name.removesuffix("_matching.yaml") for f in resources.files("dedupe").joinpath("data").iterdir()
+                  if f.name.endswith("_matching.yaml"))
 
 
 def load_match_settings(path: str | Path | None = None) -> MatchSettings:
     """Read matching settings from YAML (the packaged lead settings when `path` is None, or the name of a
-    packaged settings file such as `febrl`) and check them."""
-    if path is None or (isinstance(path, str) and "/" not in path and not path.endswith(".yaml")):
-        name = "lead" if path is None else path
-        text = resources.files("dedupe").joinpath(f"data/{name}_matching.yaml").read_text(encoding="utf-8")
+    packaged settings file such as `febrl`) and check them; SettingsError names the file and what is wrong."""
+    name = "lead" if path is None else path
+    if isinstance(name, str) and "/" not in name and not name.endswith(".yaml") and not Path(name).is_file():
+        if name not in _packaged_names():
+            raise SettingsError(name, f"cannot read matching settings file: no such file, nor packaged settings "
+                                      f"of that name ({', '.join(_packaged_names())})")
+        spec, _ = load_config(None, MatchSettingsFile, label="matching settings" if path is None else
+                              f"{name} matching settings", package="dedupe",
+                              resource=f"data/{name}_matching.yaml", error=SettingsError)
     else:
-        text = Path(path).read_text(encoding="utf-8")
-    raw = yaml.safe_load(text) or {}
-    try:
-        blocking = tuple(BlockingRule(b["name"], tuple(b["keys"])) for b in raw["blocking"])
-        comparisons = tuple(
-            Comparison(c["field"], c.get("column") or c["columns"][0], c["method"],
-                       tuple(Level(lv["name"], float(lv["min_similarity"]), float(lv.get("m", 0.5)),
-                                   float(lv.get("u", 0.5)))
-                             for lv in c["levels"]),
-                       term_frequency=bool(c.get("term_frequency", False)),
-                       columns=tuple(c.get("columns") or ()))
-            for c in raw["comparisons"]
-        )
-        estimation = raw.get("estimation") or {}
-        settings = MatchSettings(
-            blocking=blocking,
-            comparisons=comparisons,
-            prior_match_probability=float(raw["prior_match_probability"]),
-            match_threshold=float(raw["thresholds"]["match"]),
-            review_threshold=float(raw["thresholds"]["review"]),
-            different_domains_cannot_link=bool((raw.get("guards") or {}).get("different_domains_cannot_link", True)),
-            different_first_names_need_email=bool(
-                (raw.get("guards") or {}).get("different_first_names_need_email", False)),
-            estimate=bool(estimation.get("enabled", True)),
-            random_pairs=int(estimation.get("random_pairs", 200_000)),
-            min_candidate_pairs=int(estimation.get("min_candidate_pairs", 2_000)),
-            term_frequency_min_records=int(estimation.get("term_frequency_min_records", 1_000)),
-            explain_every_pair_up_to=int((raw.get("explanations") or {}).get("every_pair_up_to", 1_000_000)),
-            seed=int(estimation.get("seed", 42)),
-        )
-    except (KeyError, TypeError) as exc:
-        raise SettingsError(f"matching settings: missing or malformed entry {exc}") from None
-    for comparison in settings.comparisons:
-        if comparison.method not in METHODS:
-            raise SettingsError(f"comparison {comparison.field}: unknown method {comparison.method!r}; "
-                                f"use one of {', '.join(METHODS)}")
-        if comparison.method == "swapped_names" and len(comparison.columns) != 2:
-            raise SettingsError(f"comparison {comparison.field}: swapped_names needs columns: [first, last]")
-        if comparison.method == "max_jarowinkler" and len(comparison.columns) < 2:
-            raise SettingsError(f"comparison {comparison.field}: max_jarowinkler needs two or more columns")
-        for level in comparison.levels:
-            if not (0 < level.m <= 1 and 0 < level.u <= 1):
-                raise SettingsError(f"comparison {comparison.field} level {level.name}: m and u must be in (0, 1]")
-    if not 1 <= len(settings.blocking) <= 32:
-        raise SettingsError(f"blocking: need 1 to 32 passes, got {len(settings.blocking)}")
-    if not 0 < settings.review_threshold <= settings.match_threshold < 1:
-        raise SettingsError("thresholds: need 0 < review <= match < 1")
-    return settings
+        spec, _ = load_config(path, MatchSettingsFile, label="matching settings", package="dedupe",
+                              resource="data/lead_matching.yaml", error=SettingsError)
+    return compile_settings(spec)

@@ -8,15 +8,15 @@ from leadflow.cli.errors import fail
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    from leadflow.qualify.rules import RulesError, load_rules
+    from leadflow.qualify.rules import load_rules
+    from schemas.config_files import ConfigError
     try:
         rules = load_rules(args.file)
-    except RulesError as exc:
+    except ConfigError as exc:  # missing file, broken YAML, wrong entries: one line naming the file
         return fail(str(exc))
     print(f"{args.file}: OK ({len(rules.status_rules)} status rules, {len(rules.score_rules)} scoring rules, "
           f"{len(rules.territories)} territories)")
     return 0
-
 
 
 def add_rules_commands(sub) -> None:

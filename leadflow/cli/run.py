@@ -94,14 +94,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     inbox, warehouse = Path(args.inbox), Path(args.warehouse)
     if not inbox.is_dir():
         return fail(f"inbox folder {inbox} does not exist")
-    from leadflow.qualify.rules import RulesError, load_rules
-    from dedupe.settings import SettingsError, load_match_settings
-    from leadflow.ingest.mappings import SourceMappingError, load_source_mappings
-    try:
+    from dedupe.settings import load_match_settings
+    from leadflow.ingest.mappings import load_source_mappings
+    from leadflow.qualify.rules import load_rules
+    from schemas.config_files import ConfigError
+    try:  # the files people edit are checked before the run starts: every problem in one line, no traceback
         load_rules(args.rules)
         load_match_settings(args.match_settings)
         load_source_mappings(args.sources)
-    except (RulesError, SettingsError, SourceMappingError) as exc:
+    except ConfigError as exc:
         return fail(str(exc))
     started = time.perf_counter()
     result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources)

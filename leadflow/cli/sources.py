@@ -101,11 +101,12 @@ def describe_file(path: Path, mappings, source: str | None, inbox: Path | None) 
 
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
-    from leadflow.ingest.mappings import SourceMappingError, load_source_mappings
+    from leadflow.ingest.mappings import load_source_mappings
+    from schemas.config_files import ConfigError
 
     try:
         mappings = load_source_mappings(args.sources)
-    except SourceMappingError as exc:
+    except ConfigError as exc:  # missing file, broken YAML, wrong entries: one line naming the file
         return fail(str(exc))
     listed = ", ".join(f"{m.name} ({m.folder})" for m in mappings.mappings) or "none"
     print(f"{mappings.origin}: OK, {len(mappings.mappings)} sources: {listed}")

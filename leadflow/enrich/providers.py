@@ -1,7 +1,7 @@
 """Company enrichment: firmographics (industry, size, country) by company domain, behind one interface.
 
 `CompanyDataProvider` is what the pipeline calls; `ReferenceFileProvider` reads a reference CSV shipped
-with the data (no network). An HTTP provider implements the same method.
+with the data (no network); `NoProvider` finds nothing.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A mapping names a folder of the inbox (`campaign_responses`, `campaign_responses
 `telemarketer/<vendor>`), how to read its files (encoding, delimiter, sheet), which header means which
 canonical column, value maps (a vendor's disposition codes, `Y`/`N`, budget words), date formats and
 default values (a default campaign). Folders without a mapping use the canonical layout.
-`load_source_mappings` checks the file and says exactly which entry is wrong.
+`SourcesFile` describes the file (pydantic, see `schemas.config_files`); `load_source_mappings` checks it,
+saying at once every entry and field that is wrong, and gives the `SourceMappings` the importer uses.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
 from leadflow.ingest.readers import ReadOptions
-from schemas.config_files import load_yaml_document
+from schemas.config_files import (
+    ConfigError, ConfigModel, Scalar, Text, load_config, problem, raise_problems, validate_config,
+)
 from schemas.sources import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS
 from schemas.vocabulary import BUDGET_VALUES, DISPOSITIONS
 
@@ -30,13 +34,11 @@ ALLOWED_VALUES = {
     "decision_maker": ("true", "false"),
     "opt_in": ("true", "false"),
 }
-ENTRY_KEYS = ("name", "folder", "description", "read", "columns", "values", "date_formats", "defaults")
-READ_KEYS = ("encoding", "delimiter", "sheet")
 ISO_TIMESTAMP = "%Y-%m-%dT%H:%M:%S"
 
 
-class SourceMappingError(ValueError):
-    """The source mapping file is invalid; the message names every wrong entry and what is wrong with it."""
+class SourceMappingError(ConfigError):
+    """The source mapping file is invalid; the message names the file and every wrong entry and field."""
 
 
 def header_key(name: str) -> str:
@@ -105,8 +107,8 @@ def _canonical_columns(source_type: str) -> tuple[str, ...]:
     return spec.columns
 
 
-def _check_date_format(fmt: Any) -> str | None:
-    if not isinstance(fmt, str) or "%" not in fmt:
+def _check_date_format(fmt: str) -> str | None:
+    if "%" not in fmt:
         return "must be a date format such as '%d.%m.%Y %H:%M'"
     sample = datetime(2026, 11, 23, 14, 5, 9)
     try:
@@ -119,139 +121,177 @@ def _check_date_format(fmt: Any) -> str | None:
     return None
 
 
-def _parse_entry(index: int, entry: Any, problems: list[str]) -> SourceMapping | None:
-    if not isinstance(entry, dict):
-        problems.append(f"sources[{index}]: must be a mapping with at least `name` and `folder`")
-        return None
-    label = f"sources[{index}] ({entry.get('name', '?')})"
-    for key in entry:
-        if key not in ENTRY_KEYS:
-            problems.append(f"{label}: unknown key `{key}` (known: {', '.join(ENTRY_KEYS)})")
-    name, folder = entry.get("name"), entry.get("folder")
-    if not isinstance(name, str) or not name.strip():
-        problems.append(f"{label}: `name` is required (a short text)")
-    if not isinstance(folder, str) or source_type_of(folder) is None:
-        problems.append(f"{label}: `folder` must be `campaign_responses`, `campaign_responses/<tool>` or "
-                        f"`telemarketer/<vendor>`, got {folder!r}")
-        return None
-    source_type = source_type_of(folder)
-    canonical = _canonical_columns(source_type)
-
-    read_spec = entry.get("read") or {}
-    read = ReadOptions()
-    if not isinstance(read_spec, dict):
-        problems.append(f"{label}.read: must be a mapping of {', '.join(READ_KEYS)}")
-    else:
-        for key in read_spec:
-            if key not in READ_KEYS:
-                problems.append(f"{label}.read: unknown key `{key}` (known: {', '.join(READ_KEYS)})")
-        encoding, delimiter, sheet = read_spec.get("encoding"), read_spec.get("delimiter"), read_spec.get("sheet")
-        if encoding is not None:
-            try:
-                codecs.lookup(str(encoding))
-            except LookupError:
-                problems.append(f"{label}.read.encoding: unknown encoding {encoding!r}")
-        if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or not delimiter.isascii()):
-            problems.append(f"{label}.read.delimiter: must be one ASCII character, got {delimiter!r}")
-        if sheet is not None and not isinstance(sheet, (str, int)):
-            problems.append(f"{label}.read.sheet: must be a sheet name or a 0-based number")
-        read = ReadOptions(encoding=encoding, delimiter=delimiter, sheet=sheet)
-
-    columns: dict[str, str] = {}
-    for header, target in (entry.get("columns") or {}).items():
-        if target not in canonical:
-            problems.append(f"{label}.columns.{header!r}: {target!r} is not a column of {source_type} files "
-                            f"(known: {', '.join(canonical)})")
-        else:
-            columns[str(header)] = target
-    targets = list(columns.values())
-    for target in sorted({t for t in targets if targets.count(t) > 1}):
-        problems.append(f"{label}.columns: several headers map to {target!r}")
-
-    values: dict[str, dict[str, str]] = {}
-    for column, mapping in (entry.get("values") or {}).items():
-        if column not in canonical:
-            problems.append(f"{label}.values.{column}: not a column of {source_type} files")
-            continue
-        if not isinstance(mapping, dict) or not mapping:
-            problems.append(f"{label}.values.{column}: must map source values to canonical values")
-            continue
-        allowed = ALLOWED_VALUES.get(column)
-        cleaned = {}
-        for raw, target in mapping.items():
-            if not isinstance(raw, str):  # YAML read `01`, `Yes`, `Off` as a number or a yes/no
-                problems.append(f"{label}.values.{column}: put the source value {_yaml_text(raw)!r} in quotes "
-                                f"(YAML reads it as {type(raw).__name__}, e.g. `01` as 1 and `Yes` as true)")
-                continue
-            target_text = _yaml_text(target)
-            if allowed and target_text not in allowed:
-                problems.append(f"{label}.values.{column}.{_yaml_text(raw)!r}: {target_text!r} is not one of "
-                                f"{', '.join(allowed)}")
-            cleaned[_yaml_text(raw).strip()] = target_text
-        values[column] = cleaned
-
-    date_formats: dict[str, tuple[str, ...]] = {}
-    for column, formats in (entry.get("date_formats") or {}).items():
-        if column not in DATE_COLUMNS[source_type]:
-            problems.append(f"{label}.date_formats.{column}: dates of {source_type} files are in "
-                            f"{', '.join(DATE_COLUMNS[source_type])}")
-            continue
-        formats = [formats] if isinstance(formats, str) else formats
-        if not isinstance(formats, list) or not formats:
-            problems.append(f"{label}.date_formats.{column}: must be a format or a list of formats")
-            continue
-        for fmt in formats:
-            wrong = _check_date_format(fmt)
-            if wrong:
-                problems.append(f"{label}.date_formats.{column}: {fmt!r} {wrong}")
-        date_formats[column] = tuple(str(f) for f in formats)
-
-    defaults: dict[str, str] = {}
-    for column, value in (entry.get("defaults") or {}).items():
-        if column not in canonical:
-            problems.append(f"{label}.defaults.{column}: not a column of {source_type} files")
-        elif value is None or isinstance(value, (dict, list)):
-            problems.append(f"{label}.defaults.{column}: must be a single value")
-        else:
-            defaults[column] = _yaml_text(value)
-    if not isinstance(name, str) or not name.strip():
-        return None
-    return SourceMapping(name=name.strip(), folder=folder.strip("/"), source_type=source_type, read=read,
-                         columns=columns, values=values, date_formats=date_formats, defaults=defaults,
-                         description=str(entry.get("description") or ""))
-
-
 def _yaml_text(value: Any) -> str:
-    """YAML reads `Y`/`yes` as booleans and `01` as numbers: compare them as the text a file would hold."""
+    """YAML reads `true` as a boolean and `01` as a number: compare them as the text a file would hold."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
+# --------------------------------------------------------------------------------------
+# the source mapping file
+# --------------------------------------------------------------------------------------
+
+
+def _folder(folder: str) -> str:
+    if source_type_of(folder) is None:
+        raise problem(f"`folder` must be `campaign_responses`, `campaign_responses/<tool>` or "
+                      f"`telemarketer/<vendor>`, got {folder!r}")
+    return folder.strip().strip("/")
+
+
+def _source_value(value: Any) -> Any:
+    """A value map's key must be the text the file holds; YAML turned `01` into 1 and `true` into a yes/no."""
+    if not isinstance(value, str):
+        kind = "a yes/no" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else "no text"
+        raise problem(f"put the source value {_yaml_text(value)!r} in quotes "
+                      f"(YAML reads it as {kind}, e.g. `01` as the number 1 and `true` as a yes/no)")
+    return value.strip()
+
+
+def _sheet(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or (isinstance(value, int) and value < 0):
+        raise problem(f"must be a sheet name or a 0-based number, got {value!r}")
+    return value
+
+
+def _one_or_more(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _source_type(info: ValidationInfo) -> str | None:
+    """The source type of the entry being validated (None when its folder is wrong: nothing to compare)."""
+    folder = info.data.get("folder")
+    return source_type_of(folder) if folder else None
+
+
+class ReadSpec(ConfigModel):
+    encoding: Text | None = None
+    delimiter: str | None = None
+    sheet: Annotated[str | int | None, BeforeValidator(_sheet)] = None
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, encoding: str | None) -> str | None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise problem(f"unknown encoding {encoding!r}") from None
+        return encoding
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_character(cls, delimiter: str | None) -> str | None:
+        if len(delimiter) != 1 or not delimiter.isascii():
+            raise problem(f"must be one ASCII character, got {delimiter!r}")
+        return delimiter
+
+
+class SourceEntry(ConfigModel):
+    """One source: where its files are, how to read them and how their columns and values map."""
+
+    name: Text
+    folder: Annotated[Text, AfterValidator(_folder)]
+    description: str = ""
+    read: ReadSpec = ReadSpec()
+    columns: dict[Text, Text] = {}
+    values: dict[str, Annotated[dict[Annotated[Any, BeforeValidator(_source_value)], Scalar], Field(min_length=1)]] = {}
+    date_formats: dict[str, Annotated[list[str], BeforeValidator(_one_or_more), Field(min_length=1)]] = {}
+    defaults: dict[str, Scalar] = {}
+
+    @field_validator("columns")
+    @classmethod
+    def _canonical_targets(cls, columns: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        source_type = _source_type(info)
+        if source_type is None:
+            return columns
+        canonical = _canonical_columns(source_type)
+        found = [((header,), f"{target!r} is not a column of {source_type} files (known: {', '.join(canonical)})")
+                 for header, target in columns.items() if target not in canonical]
+        targets = [t for t in columns.values() if t in canonical]
+        found += [((), f"several headers map to {t!r}") for t in sorted({t for t in targets if targets.count(t) > 1})]
+        raise_problems(found)
+        return columns
+
+    @field_validator("values")
+    @classmethod
+    def _canonical_values(cls, values: dict[str, dict[str, Any]], info: ValidationInfo) -> dict[str, dict[str, Any]]:
+        source_type = _source_type(info)
+        if source_type is None:
+            return values
+        found = []
+        for column, table in values.items():
+            if column not in _canonical_columns(source_type):
+                found.append(((column,), f"not a column of {source_type} files"))
+                continue
+            allowed = ALLOWED_VALUES.get(column)
+            found += [((column, raw), f"{_yaml_text(target)!r} is not one of {', '.join(allowed)}")
+                      for raw, target in table.items() if allowed and _yaml_text(target) not in allowed]
+        raise_problems(found)
+        return values
+
+    @field_validator("date_formats")
+    @classmethod
+    def _readable_dates(cls, date_formats: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        source_type = _source_type(info)
+        found = []
+        for column, formats in date_formats.items():
+            if source_type and column not in DATE_COLUMNS[source_type]:
+                found.append(((column,), f"dates of {source_type} files are in {', '.join(DATE_COLUMNS[source_type])}"))
+            found += [((column,), f"{fmt!r} {wrong}") for fmt in formats if (wrong := _check_date_format(fmt))]
+        raise_problems(found)
+        return date_formats
+
+    @field_validator("defaults")
+    @classmethod
+    def _canonical_defaults(cls, defaults: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        source_type = _source_type(info)
+        if source_type:
+            raise_problems(((column,), f"not a column of {source_type} files")
+                           for column in defaults if column not in _canonical_columns(source_type))
+        return defaults
+
+    def mapping(self) -> SourceMapping:
+        return SourceMapping(
+            name=self.name, folder=self.folder, source_type=source_type_of(self.folder),
+            read=ReadOptions(encoding=self.read.encoding, delimiter=self.read.delimiter, sheet=self.read.sheet),
+            columns=dict(self.columns),
+            values={column: {raw: _yaml_text(target) for raw, target in table.items()}
+                    for column, table in self.values.items()},
+            date_formats={column: tuple(formats) for column, formats in self.date_formats.items()},
+            defaults={column: _yaml_text(value) for column, value in self.defaults.items()},
+            description=self.description,
+        )
+
+
+class SourcesFile(ConfigModel):
+    """The source mapping file as marketing operations write it (leadflow/defaults/sources.yaml)."""
+
+    sources: list[SourceEntry] = []
+
+    @field_validator("sources")
+    @classmethod
+    def _one_source_per_name_and_folder(cls, sources: list[SourceEntry]) -> list[SourceEntry]:
+        found = []
+        for attr in ("name", "folder"):
+            seen = [getattr(s, attr) for s in sources]
+            found += [((), f"two sources have the {attr} {dup!r}")
+                      for dup in sorted({v for v in seen if seen.count(v) > 1})]
+        raise_problems(found)
+        return sources
+
+
 def parse_source_mappings(document: Any, origin: str) -> SourceMappings:
     """Check a parsed mapping document; raise SourceMappingError listing every problem."""
-    if document is None:
-        return SourceMappings((), origin)
-    if not isinstance(document, dict) or not isinstance(document.get("sources", []), list):
-        raise SourceMappingError(f"{origin}: expected a top-level `sources:` list")
-    problems: list[str] = []
-    for key in document:
-        if key != "sources":
-            problems.append(f"unknown top-level key `{key}` (expected `sources`)")
-    mappings = [m for i, e in enumerate(document.get("sources") or []) if (m := _parse_entry(i, e, problems))]
-    for attr in ("name", "folder"):
-        seen = [getattr(m, attr) for m in mappings]
-        for dup in sorted({v for v in seen if seen.count(v) > 1}):
-            problems.append(f"two sources have the {attr} {dup!r}")
-    if problems:
-        raise SourceMappingError(f"{origin}: " + "; ".join(problems))
-    return SourceMappings(tuple(mappings), origin)
+    checked = validate_config(document, SourcesFile, origin, SourceMappingError)
+    return SourceMappings(tuple(entry.mapping() for entry in checked.sources), origin)
 
 
 def load_source_mappings(path: str | Path | None = None) -> SourceMappings:
     """Load and check the mapping file (`path`, or the packaged default with the two vendors)."""
-    document, origin = load_yaml_document(path, "defaults/sources.yaml", "source mappings", SourceMappingError)
-    return parse_source_mappings(document, origin)
+    checked, origin = load_config(path, SourcesFile, label="source mappings", package="leadflow",
+                                  resource="defaults/sources.yaml", error=SourceMappingError)
+    return SourceMappings(tuple(entry.mapping() for entry in checked.sources), origin)
 
 
 # --------------------------------------------------------------------------------------

@@ -1,20 +1,24 @@
 """Qualification, scoring and routing rules kept as data (YAML), checked on load, evaluated with polars.
 
-The rules file is marketing operations' to edit; `load_rules` says exactly what is wrong in it.
+The rules file is marketing operations' to edit. `RulesFile` describes it (pydantic, see
+`schemas.config_files`); `load_rules` checks it, saying at once everything that is wrong and where, and
+compiles it into `Rules`: polars expressions the evaluate functions apply.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Union
 
 import polars as pl
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
-from schemas.config_files import load_yaml_document
+from schemas.config_files import (
+    ConfigError, ConfigModel, Scalar, Text, load_config, one_of, problem, raise_problems, validate_config,
+)
+from schemas.vocabulary import STATUSES
 
-STATUSES = ("Unqualified", "Qualified", "Converted", "Retired")
-RANKS = ("Hot", "Warm", "Cool")
 FIELDS = {
     "budget_status": pl.Utf8, "timeframe_months": pl.Int32, "decision_maker": pl.Boolean,
     "product_interest": pl.Utf8, "response_types": pl.List(pl.Utf8), "last_disposition": pl.Utf8,
@@ -26,8 +30,239 @@ OPERATORS = ("equals", "in", "lte", "lt", "gte", "gt", "present", "contains")
 MAX_MOVES = 5
 
 
-class RulesError(ValueError):
-    """The rules file is invalid; the message names the entry and what is wrong with it."""
+class RulesError(ConfigError):
+    """The rules file is invalid; the message names the file and every wrong entry and field."""
+
+
+# --------------------------------------------------------------------------------------
+# the rules file
+# --------------------------------------------------------------------------------------
+
+Status = one_of(STATUSES, "status", "statuses")
+FieldName = one_of(FIELDS, "field")
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise problem(f"needs a number, got {value!r}")
+    return value
+
+
+Number = Annotated[Union[int, float], BeforeValidator(_number)]
+
+
+class Equals(ConfigModel):
+    field: FieldName
+    equals: Scalar
+
+    def expr(self) -> pl.Expr:
+        return (pl.col(self.field) == self.equals).fill_null(False)
+
+
+class In(ConfigModel):
+    field: FieldName
+    in_: list[Scalar] = Field(alias="in", min_length=1)
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.field).is_in(self.in_).fill_null(False)
+
+
+class Lte(ConfigModel):
+    field: FieldName
+    lte: Number
+
+    def expr(self) -> pl.Expr:
+        return (pl.col(self.field) <= self.lte).fill_null(False)
+
+
+class Lt(ConfigModel):
+    field: FieldName
+    lt: Number
+
+    def expr(self) -> pl.Expr:
+        return (pl.col(self.field) < self.lt).fill_null(False)
+
+
+class Gte(ConfigModel):
+    field: FieldName
+    gte: Number
+
+    def expr(self) -> pl.Expr:
+        return (pl.col(self.field) >= self.gte).fill_null(False)
+
+
+class Gt(ConfigModel):
+    field: FieldName
+    gt: Number
+
+    def expr(self) -> pl.Expr:
+        return (pl.col(self.field) > self.gt).fill_null(False)
+
+
+class Present(ConfigModel):
+    field: FieldName
+    present: bool
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.field).is_not_null() if self.present else pl.col(self.field).is_null()
+
+
+class Contains(ConfigModel):
+    field: FieldName
+    contains: Scalar
+
+    @model_validator(mode="after")
+    def _list_field(self) -> Contains:
+        if FIELDS[self.field] != pl.List(pl.Utf8):
+            raise_problems([(("field",), f"'contains' works on list fields only, {self.field} is not one")])
+        return self
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.field).list.contains(pl.lit(self.contains)).fill_null(False)
+
+
+class AllOf(ConfigModel):
+    all: list[Condition] = Field(min_length=1)
+
+    def expr(self) -> pl.Expr:
+        return pl.all_horizontal([c.expr() for c in self.all])
+
+
+class AnyOf(ConfigModel):
+    any: list[Condition] = Field(min_length=1)
+
+    def expr(self) -> pl.Expr:
+        return pl.any_horizontal([c.expr() for c in self.any])
+
+
+CONDITIONS = {"all": AllOf, "any": AnyOf, "equals": Equals, "in": In, "lte": Lte, "lt": Lt, "gte": Gte, "gt": Gt,
+              "present": Present, "contains": Contains}
+
+
+def _condition_shape(spec: Any) -> Any:
+    """A condition is a mapping with exactly one operator (or all/any): say so before trying the members."""
+    if not isinstance(spec, dict):
+        raise problem(f"a condition must be a mapping such as {{field: NAME, equals: VALUE}}, got {spec!r}")
+    ops = [k for k in spec if k in CONDITIONS]
+    if len(ops) != 1:
+        raise problem(f"give exactly one operator of {', '.join(OPERATORS)} (or all/any), "
+                      f"got {', '.join(ops) if ops else 'none'}")
+    return spec
+
+
+def _operator(spec: Any) -> str | None:
+    if isinstance(spec, dict):
+        return next((CONDITIONS[k].__name__ for k in spec if k in CONDITIONS), None)
+    return type(spec).__name__
+
+
+Condition = Annotated[
+    Union[tuple(Annotated[model, Tag(model.__name__)] for model in CONDITIONS.values())],
+    Discriminator(_operator),
+    BeforeValidator(_condition_shape),
+]
+"""`{field: NAME, <operator>: VALUE}`, or `{all: [conditions]}` / `{any: [conditions]}`."""
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+def _unique_ids(entries: list, what: str) -> list:
+    ids = [e.id for e in entries]
+    raise_problems(((i,), f"another {what} has the id {e.id!r}: ids must be unique")
+                   for i, e in enumerate(entries) if e.id in ids[:i])
+    return entries
+
+
+class StatusRuleSpec(ConfigModel):
+    id: Text
+    to: Status
+    from_: list[Status] = Field(default=[], alias="from")
+    when: Condition
+    reason: Text | None = None
+
+
+class ScoreRuleSpec(ConfigModel):
+    id: Text
+    points: int
+    when: Condition
+
+
+class RankSpec(ConfigModel):
+    rank: Text
+    min_score: int = Field(ge=1, le=100)
+
+
+class Scoring(ConfigModel):
+    base: int = 0
+    rules: list[ScoreRuleSpec] = []
+    ranks: list[RankSpec]
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_rule_ids(cls, rules: list[ScoreRuleSpec]) -> list[ScoreRuleSpec]:
+        return _unique_ids(rules, "scoring rule")
+
+    @field_validator("ranks")
+    @classmethod
+    def _rank_bands(cls, ranks: list[RankSpec]) -> list[RankSpec]:
+        found = []
+        for i, rank in enumerate(ranks):
+            if rank.rank in [r.rank for r in ranks[:i]]:
+                found.append(((i,), f"another rank is named {rank.rank!r}: rank names must be unique"))
+            if rank.min_score in [r.min_score for r in ranks[:i]]:
+                found.append(((i,), f"another rank starts at min_score {rank.min_score}: min_scores must be unique"))
+        if not ranks or min(r.min_score for r in ranks) != 1:
+            found.append(((), "the lowest rank must start at min_score 1 so every lead gets a rank"))
+        raise_problems(found)
+        return ranks
+
+
+class TerritorySpec(ConfigModel):
+    territory: Text
+    countries: list[Text] = Field(min_length=1)
+
+
+class Routing(ConfigModel):
+    territories: list[TerritorySpec] = []
+    default_territory: Text = "International"
+    queues: dict[Text, Text]
+    do_not_contact_owner: Text = "marketing-ops"
+
+    @model_validator(mode="after")
+    def _every_territory_has_a_queue(self) -> Routing:
+        territories = [*(t.territory for t in self.territories), self.default_territory]
+        missing = [t for t in dict.fromkeys(territories) if t not in self.queues]
+        if missing:
+            raise_problems([(("queues",), f"no queue for territory {', '.join(missing)}")])
+        return self
+
+
+class RulesFile(ConfigModel):
+    """The rules file as marketing operations write it (leadflow/defaults/rules.yaml)."""
+
+    version: Literal[1] = 1
+    initial_status: Status = "Unqualified"
+    status_requirements: dict[Status, list[Condition]] = {}
+    status_rules: list[StatusRuleSpec] = []
+    scoring: Scoring
+    routing: Routing
+
+    @field_validator("status_rules")
+    @classmethod
+    def _unique_rule_ids(cls, rules: list[StatusRuleSpec]) -> list[StatusRuleSpec]:
+        return _unique_ids(rules, "status rule")
+
+    @field_validator("status_requirements")
+    @classmethod
+    def _requirements_not_empty(cls, requirements: dict) -> dict:
+        raise_problems(((status,), "needs at least one condition") for status, conds in requirements.items()
+                       if not conds)
+        return requirements
+
+
+# --------------------------------------------------------------------------------------
+# compiled for evaluation
+# --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -48,121 +283,41 @@ class Rules:
     status_rules: tuple[StatusRule, ...]
     score_base: int
     score_rules: tuple[tuple[str, int, pl.Expr], ...]
-    ranks: tuple[tuple[str, int], ...]
+    ranks: tuple[tuple[str, int], ...]  # (rank, min_score), highest first
     territories: tuple[tuple[str, tuple[str, ...]], ...]
     default_territory: str
     queues: dict[str, str]
     do_not_contact_owner: str
 
 
-def condition(spec: Any, where: str) -> pl.Expr:
-    """Compile one YAML condition into a polars boolean expression (null counts as false)."""
-    if not isinstance(spec, dict):
-        raise RulesError(f"{where}: a condition must be a mapping, got {spec!r}")
-    if "all" in spec or "any" in spec:
-        key = "all" if "all" in spec else "any"
-        parts = spec[key]
-        if not isinstance(parts, list) or not parts:
-            raise RulesError(f"{where}: '{key}' needs a non-empty list of conditions")
-        exprs = [condition(p, f"{where}.{key}[{i}]") for i, p in enumerate(parts)]
-        return pl.all_horizontal(exprs) if key == "all" else pl.any_horizontal(exprs)
-    field = spec.get("field")
-    if field not in FIELDS:
-        raise RulesError(f"{where}: unknown field {field!r}; known fields: {', '.join(sorted(FIELDS))}")
-    ops = [k for k in spec if k != "field"]
-    if len(ops) != 1 or ops[0] not in OPERATORS:
-        raise RulesError(f"{where}: give exactly one operator of {', '.join(OPERATORS)} (got {ops})")
-    op, value = ops[0], spec[ops[0]]
-    col = pl.col(field)
-    if op == "contains":
-        if FIELDS[field] != pl.List(pl.Utf8):
-            raise RulesError(f"{where}: 'contains' works on list fields only, {field} is not one")
-        expr = col.list.contains(pl.lit(value))
-    elif op == "present":
-        expr = col.is_not_null() if value else col.is_null()
-        return expr
-    elif op == "in":
-        if not isinstance(value, list):
-            raise RulesError(f"{where}: 'in' needs a list")
-        expr = col.is_in(value)
-    elif op == "equals":
-        expr = col == value
-    else:
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise RulesError(f"{where}: '{op}' needs a number, got {value!r}")
-        expr = {"lte": col <= value, "lt": col < value, "gte": col >= value, "gt": col > value}[op]
-    return expr.fill_null(False)
+def compile_rules(spec: RulesFile) -> Rules:
+    """The polars form of a checked rules file."""
+    return Rules(
+        initial_status=spec.initial_status,
+        requirements={status: pl.all_horizontal([c.expr() for c in conditions])
+                      for status, conditions in spec.status_requirements.items()},
+        status_rules=tuple(StatusRule(id=r.id, to=r.to, from_statuses=tuple(r.from_), when=r.when.expr(),
+                                      reason=r.reason or r.id) for r in spec.status_rules),
+        score_base=spec.scoring.base,
+        score_rules=tuple((r.id, r.points, r.when.expr()) for r in spec.scoring.rules),
+        ranks=tuple(sorted(((r.rank, r.min_score) for r in spec.scoring.ranks), key=lambda r: -r[1])),
+        territories=tuple((t.territory, tuple(c.upper() for c in t.countries)) for t in spec.routing.territories),
+        default_territory=spec.routing.default_territory,
+        queues=dict(spec.routing.queues),
+        do_not_contact_owner=spec.routing.do_not_contact_owner,
+    )
 
 
-def _status(value: Any, where: str) -> str:
-    if value not in STATUSES:
-        raise RulesError(f"{where}: unknown status {value!r}; statuses are {', '.join(STATUSES)}")
-    return value
-
-
-def parse_rules(raw: Any) -> Rules:
-    """Check and compile a parsed rules document."""
-    if not isinstance(raw, dict):
-        raise RulesError("rules file must be a YAML mapping")
-    try:
-        status_rules = []
-        seen = set()
-        for i, r in enumerate(raw.get("status_rules") or []):
-            where = f"status_rules[{i}]"
-            rule_id = r.get("id") or ""
-            if not rule_id or rule_id in seen:
-                raise RulesError(f"{where}: every rule needs a unique id (got {rule_id!r})")
-            seen.add(rule_id)
-            status_rules.append(StatusRule(
-                id=rule_id, to=_status(r.get("to"), f"{where}.to"),
-                from_statuses=tuple(_status(s, f"{where}.from") for s in r.get("from") or []),
-                when=condition(r.get("when"), f"{where}.when"), reason=str(r.get("reason") or rule_id),
-            ))
-        requirements = {
-            _status(status, "status_requirements"): pl.all_horizontal(
-                [condition(c, f"status_requirements.{status}[{i}]") for i, c in enumerate(conds)])
-            for status, conds in (raw.get("status_requirements") or {}).items()
-        }
-        scoring = raw.get("scoring") or {}
-        score_rules = tuple(
-            (str(s["id"]), int(s["points"]), condition(s.get("when"), f"scoring.rules[{i}].when"))
-            for i, s in enumerate(scoring.get("rules") or [])
-        )
-        ranks = tuple(sorted(((str(r["rank"]), int(r["min_score"])) for r in scoring.get("ranks") or []),
-                             key=lambda r: -r[1]))
-        for rank, _ in ranks:
-            if rank not in RANKS:
-                raise RulesError(f"scoring.ranks: unknown rank {rank!r}; ranks are {', '.join(RANKS)}")
-        if not ranks or ranks[-1][1] > 1:
-            raise RulesError("scoring.ranks: the lowest rank must start at min_score 1 so every lead gets a rank")
-        routing = raw.get("routing") or {}
-        territories = tuple((str(t["territory"]), tuple(str(c).upper() for c in t["countries"]))
-                            for t in routing.get("territories") or [])
-        default_territory = str(routing.get("default_territory") or "International")
-        queues = {str(k): str(v) for k, v in (routing.get("queues") or {}).items()}
-        missing_queues = [t for t in [*(t for t, _ in territories), default_territory] if t not in queues]
-        if missing_queues:
-            raise RulesError(f"routing.queues: no queue for territory {', '.join(missing_queues)}")
-        return Rules(
-            initial_status=_status(raw.get("initial_status", "Unqualified"), "initial_status"),
-            requirements=requirements, status_rules=tuple(status_rules),
-            score_base=int(scoring.get("base", 0)), score_rules=score_rules, ranks=ranks,
-            territories=territories, default_territory=default_territory, queues=queues,
-            do_not_contact_owner=str(routing.get("do_not_contact_owner") or "marketing-ops"),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, RulesError):
-            raise
-        raise RulesError(f"malformed entry: {type(exc).__name__}: {exc}") from None
+def parse_rules(raw: Any, origin: str = "rules file") -> Rules:
+    """Check and compile a parsed rules document; RulesError lists every problem."""
+    return compile_rules(validate_config(raw, RulesFile, origin, RulesError))
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
     """Load the rules file (`path`, or the packaged default) and check it."""
-    raw, where = load_yaml_document(path, "defaults/rules.yaml", "rules", RulesError)
-    try:
-        return parse_rules(raw)
-    except RulesError as exc:
-        raise RulesError(f"{where}: {exc}") from None
+    spec, _ = load_config(path, RulesFile, label="rules", package="leadflow", resource="defaults/rules.yaml",
+                          error=RulesError)
+    return compile_rules(spec)
 
 
 def _with_fields(profiles: pl.DataFrame) -> pl.DataFrame:

@@ -78,7 +78,7 @@ def test_cli_reports_a_broken_rules_file(tmp_path, capsys, sample):
     rules.write_text("status_rules:\n  - id: x\n    to: Hot\n    when: {field: budget_status, equals: approved}\n")
     code = main(["run", "--inbox", str(sample), "--warehouse", str(tmp_path / "w.duckdb"), "--rules", str(rules)])
     err = capsys.readouterr().err
-    assert code == 2 and "status_rules[0].to: unknown status 'Hot'" in err
+    assert code == 2 and "status_rules[0] (x).to: unknown status 'Hot'" in err
 
 
 def test_cli_run_prints_the_summary(tmp_path, capsys, sample):

@@ -215,7 +215,7 @@ def test_normalize_people_equals_per_value_functions_row_by_row(rows):
 @settings(max_examples=40, deadline=None)
 @given(rows=st.lists(people(), min_size=1, max_size=20))
 def test_normalize_people_in_two_threads_equals_per_value_functions(rows):
-    with mock.patch.object(normalize, "_THREAD_FROM_ROWS", 1):
+    with mock.patch("dedupe.normalize.people._THREAD_FROM_ROWS", 1):
         _assert_row_by_row(rows)
 
 

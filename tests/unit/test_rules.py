@@ -63,6 +63,7 @@ def test_score_and_rank_are_bounded():
     ("DE", False, "emea-inside-sales", "EMEA"),
     ("BR", False, "intl-inside-sales", "International"),
     ("US", True, "marketing-ops", "North America"),
+    ("NO", False, "emea-inside-sales", "EMEA"),  # `NO` in the rules file is Norway, not a YAML false
 ])
 def test_routing(country, dnc, owner, territory):
     routed = evaluate_routing(_profile(country=country, do_not_contact=dnc), load_rules())
@@ -81,10 +82,31 @@ def test_account_owner_wins_over_queue():
     ({"status_rules": [{"id": "a", "to": "Qualified", "when": {"field": "country", "contains": "US"}}]},
      "list fields only"),
     ({"scoring": {"ranks": [{"rank": "Hot", "min_score": 50}]}}, "lowest rank must start at min_score 1"),
+    ({"scoring": {"ranks": [{"rank": "Hot", "min_score": 50}, {"rank": "Hot", "min_score": 1}]}},
+     r"scoring.ranks\[1\] \(Hot\): another rank is named 'Hot'"),
+    ({"scoring": {"ranks": [{"rank": "Hot", "min_score": 1}, {"rank": "Cool", "min_score": 1}]}},
+     r"scoring.ranks\[1\] \(Cool\): another rank starts at min_score 1"),
+    ({"status_rules": [{"id": "a", "to": "Qualified", "when": {"field": "touch_count", "gte": 1}}] * 2},
+     r"status_rules\[1\] \(a\): another status rule has the id 'a'"),
+    ({"routing": {"territories": [{"territory": "EMEA", "countries": ["DE"]}], "queues": {"EMEA": "emea"}}},
+     "routing.queues: no queue for territory International"),
 ])
 def test_rule_errors_name_the_entry(doc, message):
     with pytest.raises(RulesError, match=message):
         parse_rules(doc)
+
+
+def test_every_problem_is_named_at_once():
+    with pytest.raises(RulesError) as caught:
+        parse_rules({"status_rules": [{"id": "a", "to": "Won", "when": {"field": "budget", "equals": 1}}],
+                     "scoring": {"ranks": [{"rank": "Hot", "min_score": 50}]}})
+    assert str(caught.value) == (
+        "rules file: status_rules[0] (a).to: unknown status 'Won' (known statuses: Unqualified, Qualified, "
+        "Converted, Retired); status_rules[0] (a).when.field: unknown field 'budget' (known fields: "
+        "budget_status, timeframe_months, decision_maker, product_interest, response_types, last_disposition, "
+        "has_opportunity, do_not_contact, is_existing_customer, touch_count, job_title, country, industry, "
+        "employee_count); scoring.ranks: the lowest rank must start at min_score 1 so every lead gets a rank; "
+        "routing: is required")
 
 
 def test_rules_check_command(tmp_path, capsys):

@@ -127,3 +127,11 @@ def test_sources_check_reports_a_refused_file_and_a_broken_mapping(tmp_path, cap
     assert main(["sources", "check", "--sources", str(broken)]) == 2
     assert "'phon' is not a column of telemarketer files" in capsys.readouterr().err
     assert main(["sources", "check", str(tmp_path / "elsewhere.csv")]) == 2
+
+
+def test_yes_and_no_in_a_mapping_file_are_text(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - name: v\n    folder: telemarketer/v\n"
+                    "    values: {decision_maker: {Yes: true, No: false, Off: false}}\n", encoding="utf-8")
+    assert load_source_mappings(path).by_name("v").values == {
+        "decision_maker": {"Yes": "true", "No": "false", "Off": "false"}}
