@@ -24,7 +24,7 @@ from leadflow.enrich.resources import CompanyDataResource
 from leadflow.ingest.resources import InboxResource
 from leadflow.qualify.resources import RulesResource
 from pipelines.jobs import build_weekly_schedule, inbox_sensor, weekly_import_job
-from warehouse.resource import RawTableIOManager, StagingTableIOManager, WarehouseResource
+from warehouse.resource import WarehouseResource, raw_tables, staging_tables
 
 ASSET_MODULES = [ingest, validate, normalize, match, enrich, qualify, publish]
 DEFAULT_INBOX = "data/sample"
@@ -37,13 +37,13 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
                     firmographics_path: Any = None, sources_path: Any = None, memory_limit: Any = None,
                     quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
                     inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS) -> dict[str, Any]:
-    """The resources of one inbox and warehouse (values may be `EnvVar`s): one warehouse session per run, shared
-    by the IO managers of staging and raw tables."""
+    """The resources of one inbox and warehouse (values may be `EnvVar`s): one warehouse session per run, used by
+    the IO managers of staging and raw tables too."""
     warehouse = WarehouseResource(path=warehouse_path, memory_limit=memory_limit)
     return {
         "warehouse": warehouse,
-        "io_manager": StagingTableIOManager(warehouse=warehouse),
-        "raw_tables": RawTableIOManager(warehouse=warehouse),
+        "io_manager": staging_tables,
+        "raw_tables": raw_tables,
         "inbox": InboxResource(path=inbox_dir, sources_path=sources_path),
         "rules": RulesResource(path=rules_path),
         "match_settings": MatchSettingsResource(path=matching_settings_path),

@@ -1,12 +1,12 @@
 """The warehouse as Dagster resources: one DuckDB session held for a run's whole length, the IO manager that
-keeps a run's intermediate frames in staging.* tables, and the one that hands raw.* tables to later steps."""
+keeps a run's intermediate frames in staging.* tables, and the one that hands raw.* tables to later steps. Both
+IO managers work through the run's `warehouse` resource, so a run opens the file once."""
 
 from contextlib import ExitStack
 from typing import Optional
 
 import polars as pl
-from dagster import ConfigurableIOManager, ConfigurableResource, InitResourceContext, InputContext, OutputContext
-from dagster import ResourceDependency
+from dagster import ConfigurableResource, InitResourceContext, InputContext, IOManager, OutputContext, io_manager
 from pydantic import PrivateAttr
 
 from schemas.sources import CRM_SOURCES, LEAD_SOURCES
@@ -49,11 +49,12 @@ def _table_of(key_path: list[str]) -> str:
     return ".".join(key_path)
 
 
-class StagingTableIOManager(ConfigurableIOManager):
+class StagingTableIOManager(IOManager):
     """A step's output frame becomes the staging table its asset key names (`staging/lead_records` ->
     staging.lead_records, replaced each run); a step's input is read back from it."""
 
-    warehouse: ResourceDependency[WarehouseResource]
+    def __init__(self, warehouse: WarehouseResource):
+        self.warehouse = warehouse
 
     def handle_output(self, context: OutputContext, obj: pl.DataFrame) -> None:
         path = context.asset_key.path
@@ -65,14 +66,28 @@ class StagingTableIOManager(ConfigurableIOManager):
         return self.warehouse.session().read_table(_table_of(context.asset_key.path))
 
 
-class RawTableIOManager(ConfigurableIOManager):
+class RawTableIOManager(IOManager):
     """Raw tables are written by landing itself (each file with its registry row, in one transaction); a later
     step gets a `RawTable` handle on the table its input names (raw/campaign_responses -> raw.campaign_responses)."""
 
-    warehouse: ResourceDependency[WarehouseResource]
+    def __init__(self, warehouse: WarehouseResource):
+        self.warehouse = warehouse
 
     def handle_output(self, context: OutputContext, obj: None) -> None:
         return None
 
     def load_input(self, context: InputContext) -> RawTable:
         return RawTable(self.warehouse.session(), RAW_SPECS[_table_of(context.asset_key.path)])
+
+
+# the IO managers use the run's `warehouse` resource itself (the same session), not a copy of their own
+@io_manager(required_resource_keys={"warehouse"},
+            description="Intermediate frames as staging.* tables of the warehouse, replaced each run.")
+def staging_tables(init_context: InitResourceContext) -> StagingTableIOManager:
+    return StagingTableIOManager(init_context.resources.warehouse)
+
+
+@io_manager(required_resource_keys={"warehouse"},
+            description="Raw tables (written by landing) handed to later steps as RawTable handles.")
+def raw_tables(init_context: InitResourceContext) -> RawTableIOManager:
+    return RawTableIOManager(init_context.resources.warehouse)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
 from leadflow.ingest.mappings import SourceMapping
 from schemas.vocabulary import FALSE_WORDS, TRUE_WORDS
 # a column each vendor adds that leadflow does not know: it travels as a custom field
+WORKBOOK_CREATED = datetime(2026, 1, 1)  # a fixed creation time in the XLSX properties
 EXTRA_COLUMNS = {"callpoint": ("Liste", "Q4 Kaltakquise"), "dialogue_direct": ("Call Duration (s)", "184")}
 
 
@@ -72,6 +74,30 @@ def vendor_rows(canonical_csv: Path, mapping: SourceMapping, vendor: str) -> tup
     return header, out
 
 
+def _encoded(text: str, encoding: str) -> bytes:
+    """`text` in the vendor's encoding; a letter the encoding lacks (`ś` in Windows-1252) is written as its base
+    letter (`s`), as a Windows export's best-fit mapping does, instead of failing."""
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError:
+        return "".join(_best_fit(ch, encoding) for ch in text).encode(encoding)
+
+
+def _best_fit(ch: str, encoding: str) -> str:
+    if _fits(ch, encoding):
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base if base and all(_fits(c, encoding) for c in base) else "?"
+
+
+def _fits(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def write_vendor_file(canonical_csv: Path, mapping: SourceMapping, vendor: str) -> Path:
     """Replace `canonical_csv` by the same records in the vendor's layout; return the new file's path
     (an XLSX when the mapping reads a sheet, else a CSV in the mapping's delimiter and encoding)."""
@@ -82,6 +108,7 @@ def write_vendor_file(canonical_csv: Path, mapping: SourceMapping, vendor: str) 
         target = canonical_csv.with_suffix(".xlsx")
         book = xlsxwriter.Workbook(str(target), {"strings_to_numbers": False, "strings_to_formulas": False,
                                                  "strings_to_urls": False})
+        book.set_properties({"created": WORKBOOK_CREATED})  # the same records give the same bytes
         summary = book.add_worksheet("Summary")
         summary.write_row(0, 0, ["Vendor", "Calls"])
         summary.write_row(1, 0, [vendor, str(len(rows))])
@@ -96,8 +123,7 @@ def write_vendor_file(canonical_csv: Path, mapping: SourceMapping, vendor: str) 
         target = canonical_csv
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=mapping.read.delimiter or ",", lineterminator="\r\n").writerows([header, *rows])
-        data = buffer.getvalue().encode(mapping.read.encoding or "utf-8")
-        target.write_bytes(data)
+        target.write_bytes(_encoded(buffer.getvalue(), mapping.read.encoding or "utf-8"))
     if target != canonical_csv:
         canonical_csv.unlink()
     return target

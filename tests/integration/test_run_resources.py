@@ -1,0 +1,38 @@
+"""A run works through one warehouse session: the file is opened once per run (steps, checks and IO managers share
+it), and its schema is brought up to date once."""
+
+import shutil
+
+import duckdb
+import pytest
+
+import warehouse.connection
+from leadflow.cli.run import run_import
+from tests.conftest import WEEK_2, query
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Every path `duckdb.connect` opens during the test (the real function does the work)."""
+    paths = []
+    real = duckdb.connect
+
+    def connect(database=":memory:", *args, **kwargs):
+        paths.append(str(database))
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(warehouse.connection.duckdb, "connect", connect)
+    return paths
+
+
+def test_a_run_opens_the_warehouse_once(tmp_path, sample, opened):
+    inbox, wh = tmp_path / "inbox", tmp_path / "w.duckdb"
+    shutil.copytree(sample, inbox, ignore=shutil.ignore_patterns("truth", f"*{WEEK_2}*"))
+    assert run_import(inbox, wh).success
+    assert opened.count(str(wh)) == 1
+    versions = query(wh, "SELECT version FROM meta.schema_version ORDER BY version")["version"].to_list()
+    assert versions == list(range(1, len(versions) + 1)) and len(versions) >= 2
+    opened.clear()
+    assert run_import(inbox, wh).success  # nothing new: still one open, no migration applied again
+    assert opened.count(str(wh)) == 1
+    assert query(wh, "SELECT count(*) AS n FROM meta.schema_version")["n"][0] == len(versions)
