@@ -36,8 +36,9 @@ def counts_by(frame: pl.DataFrame, column: str) -> MetadataValue:
 
 def _masked(column: str) -> pl.Expr:
     value = pl.col(column).cast(pl.Utf8)
-    if column == "email":
-        masked = pl.lit("***@") + value.str.split("@").list.last()
+    if column == "email":  # the domain says which company, not who; a value without one shows nothing
+        masked = pl.when(value.str.contains("@")).then(pl.lit("***@") + value.str.split("@").list.last()) \
+            .otherwise(pl.lit("***"))
     elif column == "phone":
         masked = pl.lit("***") + value.str.slice(-2)
     else:

@@ -143,7 +143,8 @@ class ImportResolution:
             "reviewer_verdicts_applied": verdicts_applied,
             "records_moved_by_verdicts": self.moves.filter(pl.col("reason") == "reviewer verdict").height,
             "records_replacing_an_earlier_version": records_superseded,
-            "leads_merged_by_verdicts": self.merges.height,
+            "leads_merged_by_verdicts": self.merges.filter(pl.col("reason") == "reviewer verdict").height,
+            "leads_merged_by_corrected_files": self.merges.filter(pl.col("reason") == "corrected file version").height,
         }
 
 

@@ -18,7 +18,7 @@ from dedupe.normalize.series import _where
 # Each fast path below recognises a conservative set of value shapes for which
 # polars computes exactly what the per-value function returns (the reasoning
 # follows the library code step by step, see the docstrings), and leaves every
-# other value to the per-value function.  tests/unit/test_normalize_properties.py
+# other value to the per-value function.  tests/unit/dedupe/test_normalize.py
 # checks the equality on generated values of both kinds.
 
 # Printable ASCII: no control or format characters, NFC leaves it unchanged and

@@ -33,7 +33,9 @@ SELECT
     AS leads_converted,
   (SELECT count(*) FROM core.leads) AS total_leads,
   (SELECT count(*) FROM core.match_feedback WHERE applied_run_id = $run_id) AS verdicts_applied,
-  (SELECT count(*) FROM core.lead_source_moves WHERE run_id = $run_id) AS records_moved_by_verdicts,
-  (SELECT count(*) FROM core.lead_merges WHERE run_id = $run_id) AS leads_merged_by_verdicts,
+  (SELECT count(*) FROM core.lead_source_moves WHERE run_id = $run_id AND reason = 'reviewer verdict')
+    AS records_moved_by_verdicts,
+  (SELECT count(*) FROM core.lead_merges WHERE run_id = $run_id AND reason = 'reviewer verdict')
+    AS leads_merged_by_verdicts,
   (SELECT count(*) FROM core.match_review WHERE run_id = $run_id) AS pairs_for_review,
   (SELECT count(*) FROM core.match_review WHERE status = 'open') AS pairs_waiting_for_review

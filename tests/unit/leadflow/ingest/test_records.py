@@ -1,10 +1,11 @@
-"""Reading inbox files: encodings, header names, custom fields, record ids, and files refused as a whole."""
+"""Reading an inbox file's records (leadflow.ingest.records): encodings, header names, custom fields, record ids,
+and files refused as a whole."""
 
 import json
 
 import pytest
 
-from leadflow.ingest.discover import InboxFile, discover_lead_files
+from leadflow.ingest.discover import InboxFile
 from leadflow.ingest.readers import FileRefused
 from leadflow.ingest.records import read_records
 from schemas.sources import CAMPAIGN_RESPONSES
@@ -45,12 +46,3 @@ def test_header_names_are_canonical_and_unknown_columns_become_custom_fields(tmp
 def test_files_refused_as_a_whole(tmp_path, data, reason):
     with pytest.raises(FileRefused, match=reason):
         _read(tmp_path, data)
-
-
-def test_discovery_follows_the_inbox_layout(tmp_path):
-    for rel in ("campaign_responses/a.csv", "telemarketer/acme/calls.csv", "telemarketer/acme/.hidden.csv",
-                "crm/accounts.csv", "reference/firmographics.csv"):
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text("x")
-    found = {(f.relative_path, f.vendor) for f in discover_lead_files(tmp_path)}
-    assert found == {("campaign_responses/a.csv", None), ("telemarketer/acme/calls.csv", "acme")}

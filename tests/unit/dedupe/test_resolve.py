@@ -1,11 +1,17 @@
-"""Matching: comparison levels table-driven with _l/_r records, Fellegi-Sunter decisions, clustering guards."""
+"""Matching records to people (dedupe.resolve): comparison levels table-driven with _l/_r records, Fellegi-Sunter
+decisions, clustering guards, reviewer verdicts; and one import: re-opened leads, corrected records, the records and
+decisions it keeps."""
 
 import polars as pl
 import pytest
 
 from dedupe.normalize import normalize_people
-from dedupe.resolve import ENTITY_COLUMNS, resolve_people
-from dedupe.settings import SettingsError, load_match_settings
+from dedupe.resolve import (
+    ENTITY_COLUMNS, MatchHistory, published_decisions, records_with_leads, resolve_import, resolve_people,
+    split_reopened,
+)
+from dedupe.settings import load_match_settings
+from dedupe.verdicts import Verdicts
 
 SETTINGS = load_match_settings()
 
@@ -85,14 +91,6 @@ def test_new_lead_ids_are_stable():
     first = resolve_people(_people(rows), _people(rows).clear(), SETTINGS).assignments
     again = resolve_people(_people(rows), _people(rows).clear(), SETTINGS).assignments
     assert first["lead_id"].n_unique() == 1 and first.equals(again)
-
-
-def test_settings_errors_are_specific(tmp_path):
-    bad = tmp_path / "m.yaml"
-    bad.write_text((load_match_settings.__globals__["resources"].files("dedupe") / "data/lead_matching.yaml")
-                   .read_text().replace("method: exact", "method: soundex", 1))
-    with pytest.raises(SettingsError, match="unknown method 'soundex'"):
-        load_match_settings(bad)
 
 
 ALICE = {"first_name": "Alice", "last_name": "Smith", "email": None, "phone": "415 555 2671", "company": "Acme Inc",
@@ -181,3 +179,106 @@ def test_a_split_lead_keeps_the_links_no_verdict_cut():
     assert lead["a"] == lead["c"] == "LF-X" and lead["b"] != "LF-X"
     assert dict(zip(kept["record_key"], kept["match_reason"]))["c"] == "kept with its lead"
     assert dict(zip(alone["record_key"], alone["lead_id"]))["c"] != "LF-X"  # without the standing link
+
+
+# ---- one import: re-opened leads, corrected records, what is kept ----------------------------------------------
+
+CAROL = {**BOB, "first_name": "Carol", "last_name": "Jones", "email": "carol.jones@globex.com",
+         "phone": "212 555 0199", "company": "Globex"}
+ZED = {"first_name": "Zed", "last_name": "Quill", "email": "zq@initech.com", "phone": None, "company": "Initech",
+       "website": None, "country": "US"}
+NO_VERDICTS = Verdicts(must_link=[], cannot_link=[], pending=pl.DataFrame(schema={"feedback_id": pl.Utf8}),
+                       leads_to_open=[], leads_kept_whole=[])
+
+
+def test_split_reopened_returns_opened_leads_records_as_batch_records_of_their_lead():
+    published = _people([{"record_key": "a#1", **BOB, "lead_id": "LF-X", "contact_id": "C-1", "crm_lead_id": None},
+                         {"record_key": "b#1", **CAROL, "lead_id": "LF-Y", "contact_id": None, "crm_lead_id": "CL-9"},
+                         {"record_key": "c#1", **ALICE, "lead_id": "LF-Z", "contact_id": "C-3", "crm_lead_id": None}],
+                        kind="lead")
+    known, reopened = split_reopened(published, opened=["LF-X", "LF-Y"], kept_whole=["LF-Y"])
+    assert known.select("record_key", "kind", "lead_id", "contact_id").rows() == [("c#1", "lead", "LF-Z", "C-3")]
+    assert reopened.select("record_key", "kind", "lead_id", "original_lead_id", "contact_id", "crm_lead_id").rows() == [
+        ("a#1", "batch", None, "LF-X", None, None),     # split: earns its CRM link back by matching
+        ("b#1", "batch", None, "LF-Y", None, "CL-9"),   # only joined to another lead: keeps its CRM link
+    ]
+
+
+def test_nothing_opened_nothing_reopened():
+    published = _people([{"record_key": "a#1", **BOB, "lead_id": "LF-X"}], kind="lead")
+    known, reopened = split_reopened(published, opened=[], kept_whole=[])
+    assert known.equals(published) and reopened.height == 0
+
+
+def test_records_with_leads_are_this_imports_records_with_their_lead_score_and_reason():
+    batch = pl.DataFrame({"record_key": ["w2#1", "w2#2"], "first_name": ["Bob", "Carol"]})
+    assignments = pl.DataFrame({"record_key": ["w2#1", "w2#2", "w1#5"], "lead_id": ["LF-X", "LF-NEW", "LF-X"],
+                                "is_new_lead": [False, True, False], "match_score": [0.99, None, 1.0],
+                                "match_reason": ["+email", None, "kept with its lead"]})
+    assert records_with_leads(batch, assignments).rows() == [("w2#1", "Bob", "LF-X", 0.99, "+email"),
+                                                             ("w2#2", "Carol", "LF-NEW", None, None)]
+
+
+@pytest.mark.parametrize("left_key, right_key, kept", [
+    ("w.csv#1", "v.csv#7", True),
+    ("w.csv#1", "crm/contacts.csv#C-1", True),
+    ("w.csv#1", "w.csv#1@0123456789ab", False),
+    ("w.csv#1@0123456789ab", "v.csv#7", False),
+    ("w.csv#bob@acme.com", "v.csv#7", True),
+    ("w.csv#1@0123", "v.csv#7", True),
+])
+def test_published_decisions_leave_out_pairs_with_an_earlier_version(left_key, right_key, kept):
+    decisions = pl.DataFrame({"left_key": [left_key], "right_key": [right_key], "decision": ["match"]})
+    assert published_decisions(decisions).height == (1 if kept else 0)
+
+
+def _corrected(record_key="w.csv#1", lead_id="LF-A", positional=False) -> pl.DataFrame:
+    """A published record that an incoming version of its file replaces (as warehouse.state.superseded_sources)."""
+    return pl.DataFrame({"record_key": [record_key], "lead_id": [lead_id],
+                         "earlier_version_key": [f"{record_key}@0123456789ab"], "positional": [positional],
+                         "lead_has_no_other_record": [True]})
+
+
+def _import(batch_rows, superseded):
+    """Published: lead LF-A = {Bob's record of w.csv, replaced by this import}, lead LF-B = {Carol's v.csv#7}."""
+    history = MatchHistory(
+        lead_records=_people([{"record_key": superseded["record_key"][0], **BOB, "lead_id": "LF-A"},
+                              {"record_key": "v.csv#7", **CAROL, "lead_id": "LF-B"}], kind="lead"),
+        retired_ids=set(), standing_links=[])
+    crm_people = _people([{"record_key": "crm/contacts.csv#C-9", **ZED, "first_name": "Ursula", "email": None,
+                           "company": "Umbrella", "contact_id": "C-9"}], kind="contact")
+    return resolve_import(_people(batch_rows).drop("kind"), crm_people, superseded, NO_VERDICTS, history, SETTINGS)
+
+
+def test_a_corrected_record_finds_its_lead_through_its_earlier_version():
+    result = _import([{"record_key": "w.csv#1", **BOB, "last_name": "Smyth"}], _corrected())
+    assert result.assignments.select("record_key", "lead_id", "is_new_lead").rows() == [("w.csv#1", "LF-A", False)]
+    assert result.decisions.select("left_key", "right_key", "decision").rows() == [
+        ("w.csv#1", "w.csv#1@0123456789ab", "match")]
+    assert published_decisions(result.decisions).height == 0, "the earlier version only served to find the lead"
+    assert (result.moves.height, result.merges.height) == (0, 0)
+
+
+def test_a_corrected_record_that_is_now_someone_else_moves_to_that_persons_lead():
+    result = _import([{"record_key": "w.csv#1", **CAROL, "first_name": "Caroline"}], _corrected())
+    assert result.assignments.select("record_key", "lead_id").rows() == [("w.csv#1", "LF-B")]
+    assert result.moves.rows() == [("w.csv#1", "LF-A", "LF-B", "corrected file version")]
+    assert result.merges.rows() == [("LF-A", "LF-B", "corrected file version")]
+
+
+def test_a_merge_caused_by_a_corrected_file_is_not_counted_as_merged_by_verdicts():
+    result = _import([{"record_key": "w.csv#1", **CAROL, "first_name": "Caroline"}], _corrected())
+    summary = result.summary(verdicts_applied=0, records_superseded=1)
+    assert (summary["records_moved_by_verdicts"], summary["leads_merged_by_verdicts"]) == (0, 0)
+
+
+@pytest.mark.parametrize("positional, lead, is_new", [(False, "LF-A", False), (True, None, True)])
+def test_a_corrected_record_matching_no_one_keeps_its_lead_only_if_it_has_a_real_id(positional, lead, is_new):
+    key = "w.csv#row-1" if positional else "w.csv#1"
+    result = _import([{"record_key": key, **ZED}], _corrected(key, positional=positional))
+    [row] = result.assignments.rows(named=True)
+    assert row["is_new_lead"] is is_new
+    if lead:
+        assert row["lead_id"] == lead
+    else:  # a position says nothing about who a row is: a new lead
+        assert row["lead_id"] not in ("LF-A", "LF-B") and row["lead_id"].startswith("LF-")

@@ -1,4 +1,6 @@
-"""Property tests for dedupe.normalize: never raising, idempotence, normalize_people equal to per-value functions."""
+"""What dedupe.normalize promises as a package: every per-value function is total and idempotent, and
+normalize_people (with its vectorised fast paths) equals the per-value functions row by row; property tests,
+nasty values and a seeded sweep of every region."""
 
 import random
 import re
@@ -143,6 +145,25 @@ def test_normalize_phone_with_a_region_is_total_and_idempotent(value, region):
     once = normalize_phone(value, region)
     assert once is None or re.fullmatch(r"\+[1-9]\d{2,19}", once)
     assert normalize_phone(once, region) == once
+
+
+NASTY = [
+    "", "   ", '=HYPERLINK("x")', "\t+1", "Ø", "x" * 10_000, "😀 \U0001f468\u200d\U0001f469", None,
+    "O'BRIEN", "van der berg", "ß", "\u0000\ufeff", "İstanbul", "Acme, Inc.", "The The Acme Co Inc",
+    "Jane@ACME.com", "mailto:<a@b.co>", "(415) 555-0132", "https://www.Acme.co.uk", "'; DROP TABLE x;--",
+]
+
+
+@pytest.mark.parametrize("fn", IDEMPOTENT, ids=lambda f: f.__name__)
+def test_idempotent_and_total(fn):
+    for value in NASTY:
+        once = fn(value)
+        assert once is None or isinstance(once, str)
+        assert fn(once) == once, (fn.__name__, value, once)
+    for value in NASTY:
+        assert isinstance(is_free_email_domain(value), bool)
+        email_domain(value)
+        company_domain(value, value)
 
 
 # ------------------------------------------------------------------------------------------------

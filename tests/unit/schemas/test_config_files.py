@@ -17,7 +17,7 @@ from leadflow.ingest.mappings import SourceMappingError, load_source_mappings
 from leadflow.qualify.rules import RulesError, load_rules
 from schemas.config_files import ConfigError, parse_yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _packaged(package: str, resource: str) -> dict:
