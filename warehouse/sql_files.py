@@ -6,9 +6,20 @@ import functools
 from importlib import resources
 
 
+def _without_comments(line: str) -> str:
+    """A line of SQL without its `--` comment (a `--` inside a quoted literal is text, not a comment)."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == "'":
+            quoted = not quoted
+        elif ch == "-" and not quoted and line.startswith("--", i):
+            return line[:i].rstrip()
+    return line
+
+
 def split_statements(text: str) -> tuple[str, ...]:
-    """`;`-separated statements of a SQL file (full-line `--` comments allowed, no `;` inside literals)."""
-    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    """`;`-separated statements of a SQL file, `--` comments removed (no `;` inside literals)."""
+    code = "\n".join(_without_comments(line) for line in text.splitlines())
     return tuple(s.strip() for s in code.split(";") if s.strip())
 
 
