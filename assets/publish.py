@@ -12,7 +12,6 @@ from assets.ingest import raw_key
 from assets.metadata import typed
 from dedupe.resolve import published_decisions, records_with_leads
 from leadflow.config.resources import QualityThresholds
-from leadflow.enrich.accounts import enriched_accounts
 from leadflow.qualify.resources import RulesResource
 from schemas.sources import CRM_SOURCES, LEAD_SOURCES
 from warehouse.checks import account_links, file_ledger, lead_integrity, lead_ledger, quarantine_rate
@@ -20,8 +19,8 @@ from warehouse.publish import PublishBatch, publish_import, rebuild_lead_funnel
 from warehouse.resource import WarehouseResource
 
 STAGED = ("normalized_records", "lead_assignments", "rejected_records", "normalize_rejections", "crm_rejections",
-          "crm_accounts", "prospect_accounts", "company_enrichment", "lead_qualification", "status_changes",
-          "match_decisions", "lead_moves", "lead_merges", "feedback_applied", "crm_people")
+          "accounts", "account_field_sources", "lead_qualification", "status_changes", "match_decisions",
+          "lead_moves", "lead_merges", "feedback_applied", "crm_people")
 RAW_LEAD_TABLES = [raw_key(spec) for spec in LEAD_SOURCES]
 # published table -> (what it holds, what it is made from)
 PUBLISHED = {
@@ -29,8 +28,10 @@ PUBLISHED = {
                                "values as cleaned.", ["normalized_records", "lead_assignments", "lead_moves"]),
     ("quarantine", "rejected_rows"): ("Every input record that could not be used, with the reason and the record as "
                                       "it arrived.", ["rejected_records", "normalize_rejections", "crm_rejections"]),
-    ("core", "accounts"): ("Companies: CRM accounts and prospect accounts created for companies new to the CRM.",
-                           ["crm_accounts", "prospect_accounts", "company_enrichment"]),
+    ("core", "accounts"): ("Companies: CRM accounts and prospect accounts created for companies new to the CRM, "
+                           "each field from its best source, with the enrichment status.", ["accounts"]),
+    ("core", "account_field_sources"): ("Every candidate value of every account field: CRM, enrichment or form, "
+                                        "when it was seen, and which won.", ["account_field_sources"]),
     ("core", "leads"): ("One row per real-world lead, deduplicated across files and weeks, with status, score, rank, "
                         "owner and CRM links.", ["lead_qualification", "lead_merges"]),
     ("core", "lead_status_history"): ("Every status change of a lead with the rule that caused it.",
@@ -59,13 +60,12 @@ PUBLISHED = {
 def published_import(context: AssetExecutionContext, warehouse: WarehouseResource, **staged: pl.DataFrame):
     """Write the import to core.* and quarantine.* in one transaction and mark its files imported."""
     now = datetime.now()
-    crm_accounts, prospects = enriched_accounts(staged["crm_accounts"], staged["prospect_accounts"],
-                                                staged["company_enrichment"], now)
     batch = PublishBatch(
         lead_sources=records_with_leads(staged["normalized_records"], staged["lead_assignments"]),
         rejected_rows=pl.concat([staged[n] for n in ("rejected_records", "normalize_rejections", "crm_rejections")],
                                 how="vertical_relaxed"),
-        crm_accounts=crm_accounts, prospect_accounts=prospects, leads=staged["lead_qualification"],
+        accounts=staged["accounts"], account_field_sources=staged["account_field_sources"],
+        leads=staged["lead_qualification"],
         status_changes=staged["status_changes"], match_decisions=published_decisions(staged["match_decisions"]),
         lead_moves=staged["lead_moves"], lead_merges=staged["lead_merges"],
         feedback_applied=staged["feedback_applied"], crm_people=staged["crm_people"])

@@ -4,6 +4,7 @@ import polars as pl
 from dagster import AssetIn, AssetOut, Output, multi_asset
 
 from assets.metadata import counts_by, masked_preview, typed
+from leadflow.enrich.accounts import lead_company_fields
 from leadflow.qualify.leads import qualify_leads
 from leadflow.qualify.resources import RulesResource
 from warehouse.resource import WarehouseResource
@@ -17,16 +18,18 @@ PREVIEW = ["lead_id", "status", "score", "rank", "territory", "owner"]
                                          description="Each touched lead whose published row changes."),
           "status_changes": AssetOut(key=["staging", "status_changes"], kinds={"polars"},
                                      description="Every status change of this import, with the rule that caused it.")},
-    ins={name: AssetIn(["staging", name]) for name in ("lead_profiles", "lead_accounts", "company_enrichment")},
+    ins={name: AssetIn(["staging", name]) for name in ("lead_profiles", "lead_accounts", "accounts")},
     group_name="qualify",
 )
-def lead_qualification(lead_profiles: pl.DataFrame, lead_accounts: pl.DataFrame, company_enrichment: pl.DataFrame,
+def lead_qualification(lead_profiles: pl.DataFrame, lead_accounts: pl.DataFrame, accounts: pl.DataFrame,
                        warehouse: WarehouseResource, rules: RulesResource):
     """Each touched lead as it will be published: status moved by the status rules (new leads start Unqualified;
-    Qualified needs a primary product), score 1-100 and rank, territory and owner. Leads whose published row
-    would not change are left out, so a re-run changes nothing. Reads the leads' published rows (core.leads)."""
+    Qualified needs a primary product), score 1-100 and rank, territory and owner, with the company's industry,
+    size and location from its account. Leads whose published row would not change are left out, so a re-run
+    changes nothing. Reads the leads' published rows (core.leads)."""
     current = current_leads(warehouse.session(), lead_profiles.select("lead_id"))
-    leads, changes = qualify_leads(lead_profiles, lead_accounts, company_enrichment, current, rules.rules())
+    company = lead_company_fields(lead_accounts, accounts)
+    leads, changes = qualify_leads(lead_profiles, lead_accounts, company, current, rules.rules())
     yield Output(leads, "lead_qualification", metadata=typed({
         "leads_changed": leads.height, "by_status": counts_by(leads, "status"), "by_rank": counts_by(leads, "rank"),
         "preview": masked_preview(leads, PREVIEW)}))

@@ -5,7 +5,8 @@ resources of one inbox and warehouse.
 code location loads, each setting comes from its environment variable where one is set (as a `dagster.EnvVar`,
 so the UI shows where it came from), else from its default: LEADFLOW_INBOX (data/sample), LEADFLOW_WAREHOUSE
 (data/leadflow.duckdb), LEADFLOW_RULES, LEADFLOW_MATCH_SETTINGS, LEADFLOW_SOURCES, LEADFLOW_FIRMOGRAPHICS,
-LEADFLOW_DUCKDB_MEMORY_LIMIT (512MB), LEADFLOW_SCHEDULE_CRON (`0 6 * * 1`), LEADFLOW_TIMEZONE (UTC),
+LEADFLOW_DUCKDB_MEMORY_LIMIT (512MB), LEADFLOW_ENRICHMENT_URL and LEADFLOW_ENRICHMENT_API_KEY (the enrichment
+API; without a URL the firmographics file is used), LEADFLOW_ENRICHMENT_SETTINGS, LEADFLOW_SCHEDULE_CRON (`0 6 * * 1`), LEADFLOW_TIMEZONE (UTC),
 LEADFLOW_QUARANTINE_RATE_WARN (0.05) and LEADFLOW_INBOX_MAX_AGE_DAYS (8).
 """
 
@@ -20,7 +21,9 @@ from assets import enrich, ingest, match, normalize, publish, qualify, validate
 from leadflow.config.resources import (
     DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, MatchSettingsResource, QualityThresholds,
 )
-from leadflow.enrich.resources import CompanyDataResource
+from leadflow.enrich.http import HttpCompanyDataProvider
+from leadflow.enrich.resources import EnrichmentSettingsResource, FirmographicsFile
+from leadflow.enrich.source import CompanyDataSource
 from leadflow.ingest.resources import InboxResource
 from leadflow.qualify.resources import RulesResource
 from pipelines.jobs import build_weekly_schedule, inbox_sensor, weekly_import_job
@@ -33,10 +36,19 @@ DEFAULT_CRON = "0 6 * * 1"
 DEFAULT_TIMEZONE = "UTC"
 
 
+def company_data(inbox_dir: Any, firmographics_path: Any = None, enrichment_url: Any = None,
+                 enrichment_api_key: Any = None) -> CompanyDataSource:
+    """The HTTP enrichment API when a URL is given (its key through an EnvVar), else the firmographics file."""
+    if enrichment_url:
+        return HttpCompanyDataProvider(base_url=enrichment_url, api_key=enrichment_api_key)
+    return FirmographicsFile(reference_file=firmographics_path, inbox_dir=inbox_dir)
+
+
 def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None, matching_settings_path: Any = None,
                     firmographics_path: Any = None, sources_path: Any = None, memory_limit: Any = None,
                     quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
-                    inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS) -> dict[str, Any]:
+                    inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, enrichment_url: Any = None,
+                    enrichment_api_key: Any = None, enrichment_settings_path: Any = None) -> dict[str, Any]:
     """The resources of one inbox and warehouse (values may be `EnvVar`s): one warehouse session per run, used by
     the IO managers of staging and raw tables too."""
     warehouse = WarehouseResource(path=warehouse_path, memory_limit=memory_limit)
@@ -47,7 +59,8 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
         "inbox": InboxResource(path=inbox_dir, sources_path=sources_path),
         "rules": RulesResource(path=rules_path),
         "match_settings": MatchSettingsResource(path=matching_settings_path),
-        "company_data": CompanyDataResource(reference_file=firmographics_path, inbox_dir=inbox_dir),
+        "company_data": company_data(inbox_dir, firmographics_path, enrichment_url, enrichment_api_key),
+        "enrichment_settings": EnrichmentSettingsResource(path=enrichment_settings_path),
         "thresholds": QualityThresholds(quarantine_rate_warn=quarantine_rate_warn,
                                         inbox_max_age_days=inbox_max_age_days),
     }
@@ -57,7 +70,9 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
                       matching_settings_path: Any = None, firmographics_path: Any = None,
                       cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE, sources_path: Any = None,
                       quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
-                      inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, memory_limit: Any = None) -> Definitions:
+                      inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, memory_limit: Any = None,
+                      enrichment_url: Any = None, enrichment_api_key: Any = None,
+                      enrichment_settings_path: Any = None) -> Definitions:
     """The Definitions for one inbox and warehouse: what the UI, the schedule, the sensor and the CLI run."""
     return Definitions(
         assets=load_assets_from_modules(ASSET_MODULES),
@@ -66,11 +81,12 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
         schedules=[build_weekly_schedule(cron, timezone)],
         sensors=[inbox_sensor],
         resources=build_resources(inbox_dir, warehouse_path, rules_path, matching_settings_path, firmographics_path,
-                                  sources_path, memory_limit, quarantine_rate_warn, inbox_max_age_days),
+                                  sources_path, memory_limit, quarantine_rate_warn, inbox_max_age_days,
+                                  enrichment_url, enrichment_api_key, enrichment_settings_path),
     )
 
 
-def _setting(name: str, default: Any = None) -> Any:
+def setting(name: str, default: Any = None) -> Any:
     """An EnvVar when the environment sets `name` (resolved by Dagster when a run starts), else `default`."""
     return EnvVar(name) if os.environ.get(name) else default
 
@@ -88,13 +104,16 @@ def _number(name: str, default: float) -> float:
 def definitions_from_environment() -> Definitions:
     """The code location's Definitions, configured from LEADFLOW_* environment variables (see the module)."""
     return build_definitions(
-        inbox_dir=_setting("LEADFLOW_INBOX", DEFAULT_INBOX),
-        warehouse_path=_setting("LEADFLOW_WAREHOUSE", DEFAULT_WAREHOUSE),
-        rules_path=_setting("LEADFLOW_RULES"),
-        matching_settings_path=_setting("LEADFLOW_MATCH_SETTINGS"),
-        firmographics_path=_setting("LEADFLOW_FIRMOGRAPHICS"),
-        sources_path=_setting("LEADFLOW_SOURCES"),
-        memory_limit=_setting("LEADFLOW_DUCKDB_MEMORY_LIMIT"),
+        inbox_dir=setting("LEADFLOW_INBOX", DEFAULT_INBOX),
+        warehouse_path=setting("LEADFLOW_WAREHOUSE", DEFAULT_WAREHOUSE),
+        rules_path=setting("LEADFLOW_RULES"),
+        matching_settings_path=setting("LEADFLOW_MATCH_SETTINGS"),
+        firmographics_path=setting("LEADFLOW_FIRMOGRAPHICS"),
+        sources_path=setting("LEADFLOW_SOURCES"),
+        memory_limit=setting("LEADFLOW_DUCKDB_MEMORY_LIMIT"),
+        enrichment_url=setting("LEADFLOW_ENRICHMENT_URL"),
+        enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
+        enrichment_settings_path=setting("LEADFLOW_ENRICHMENT_SETTINGS"),
         cron=os.environ.get("LEADFLOW_SCHEDULE_CRON") or DEFAULT_CRON,
         timezone=os.environ.get("LEADFLOW_TIMEZONE") or DEFAULT_TIMEZONE,
         quarantine_rate_warn=_number("LEADFLOW_QUARANTINE_RATE_WARN", DEFAULT_QUARANTINE_RATE_WARN),

@@ -22,8 +22,8 @@ class PublishBatch:
 
     lead_sources: pl.DataFrame      # accepted records with their lead, match score and reason
     rejected_rows: pl.DataFrame     # quarantine rows of this import (validation, normalization, CRM files)
-    crm_accounts: pl.DataFrame      # the snapshot's accounts, enriched
-    prospect_accounts: pl.DataFrame  # accounts made for companies new to the CRM, enriched
+    accounts: pl.DataFrame          # CRM and prospect accounts, every field chosen from its sources
+    account_field_sources: pl.DataFrame  # every candidate value of every account field, and which won
     leads: pl.DataFrame             # leads whose published row changes
     status_changes: pl.DataFrame
     match_decisions: pl.DataFrame
@@ -46,7 +46,9 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
         counts["lead_sources"] = wh.insert("core.lead_sources", _stamped(batch.lead_sources, run_id, loaded_at=now))
         counts["rejected_rows"] = wh.insert("quarantine.rejected_rows",
                                             _stamped(batch.rejected_rows, run_id, rejected_at=now))
-        counts["accounts"] = _publish_accounts(wh, batch.crm_accounts, batch.prospect_accounts)
+        wh.run("replace_accounts")
+        counts["accounts"] = wh.insert("core.accounts", batch.accounts)
+        counts["account_field_sources"] = wh.insert("core.account_field_sources", batch.account_field_sources)
         with wh.registered("changed_leads", batch.leads.select("lead_id")):
             wh.run("replace_leads")
         counts["leads_written"] = wh.insert("core.leads", batch.leads)
@@ -59,16 +61,6 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
         counts["match_review_opened"] = open_match_reviews(wh, batch.match_decisions, batch.crm_people, run_id, now)
         wh.run("mark_files_imported", now=now)
     return counts
-
-
-def _publish_accounts(wh: WarehouseSession, crm_accounts: pl.DataFrame, prospects: pl.DataFrame) -> int:
-    """CRM accounts replaced whole from the snapshot; prospect accounts added once (an id already published
-    keeps its row). Returns how many accounts core.accounts holds."""
-    wh.run("replace_crm_accounts")
-    wh.insert("core.accounts", crm_accounts)
-    existing = wh.query("SELECT account_id FROM core.accounts")
-    wh.insert("core.accounts", prospects.join(existing, on="account_id", how="anti"))
-    return wh.scalar("SELECT count(*) FROM core.accounts")
 
 
 def rebuild_lead_funnel(wh: WarehouseSession) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from leadflow.cli.enrich import add_enrich_commands
 from leadflow.cli.errors import fail
 from leadflow.cli.evaluate import add_evaluate_command
 from leadflow.cli.export import add_export_commands
@@ -24,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leadflow", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (add_run_command, add_sample_command, add_evaluate_command, add_query_command, add_review_commands,
-                add_export_commands, add_sources_commands, add_rules_commands):
+                add_export_commands, add_sources_commands, add_rules_commands, add_enrich_commands):
         add(sub)
     return parser
 

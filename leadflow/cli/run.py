@@ -27,13 +27,18 @@ EXAMPLE_QUERIES = (
 
 
 def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching: str | None = None,
-               firmographics: str | None = None, sources: str | None = None):
-    """Execute the weekly_import job in-process on `inbox` into `warehouse`; return the Dagster result."""
+               firmographics: str | None = None, sources: str | None = None, enrichment_settings: str | None = None):
+    """Execute the weekly_import job in-process on `inbox` into `warehouse`; return the Dagster result. The
+    enrichment API is used when LEADFLOW_ENRICHMENT_URL is set (key in LEADFLOW_ENRICHMENT_API_KEY, passed on as
+    a `dagster.EnvVar`), else the firmographics file."""
     from dagster import DagsterInstance
 
-    from pipelines.definitions import build_definitions
+    from pipelines.definitions import build_definitions, setting
 
-    defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics, sources_path=sources)
+    defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics, sources_path=sources,
+                             enrichment_url=setting("LEADFLOW_ENRICHMENT_URL"),
+                             enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
+                             enrichment_settings_path=enrichment_settings)
     job = defs.resolve_job_def("weekly_import")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -95,6 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not inbox.is_dir():
         return fail(f"inbox folder {inbox} does not exist")
     from dedupe.settings import load_match_settings
+    from leadflow.enrich.settings import load_enrichment_settings
     from leadflow.ingest.mappings import load_source_mappings
     from leadflow.qualify.rules import load_rules
     from schemas.config_files import ConfigError
@@ -102,10 +108,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         load_rules(args.rules)
         load_match_settings(args.match_settings)
         load_source_mappings(args.sources)
+        load_enrichment_settings(args.enrichment_settings)
     except ConfigError as exc:
         return fail(str(exc))
     started = time.perf_counter()
-    result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources)
+    result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources,
+                        args.enrichment_settings)
     if not result.success:
         return fail(_failure_message(result))
     from warehouse import Warehouse
@@ -126,5 +134,8 @@ def add_run_command(sub) -> None:
     run.add_argument("--rules", help="qualification/scoring/routing rules YAML (default: packaged rules)")
     run.add_argument("--match-settings", help="matching settings YAML (default: packaged settings)")
     run.add_argument("--sources", help="source mappings YAML (default: packaged mappings of the two vendors)")
-    run.add_argument("--firmographics", help="firmographics CSV (default: <inbox>/reference/firmographics.csv)")
+    run.add_argument("--firmographics", help="firmographics CSV (default: <inbox>/reference/firmographics.csv); "
+                                             "not used when LEADFLOW_ENRICHMENT_URL names an enrichment API")
+    run.add_argument("--enrichment-settings", help="enrichment settings YAML: cache time to live, which source wins "
+                                                   "each account field (default: packaged settings)")
     run.set_defaults(func=cmd_run)

@@ -51,13 +51,24 @@ def golden_leads(staged: pl.DataFrame, changes: pl.DataFrame, current: pl.DataFr
     return frame, changes.join(frame.select("lead_id"), on="lead_id", how="semi")
 
 
-def qualify_leads(profiles: pl.DataFrame, lead_accounts: pl.DataFrame, enrichment: pl.DataFrame,
+def with_company_fields(profiles: pl.DataFrame, company: pl.DataFrame) -> pl.DataFrame:
+    """Profiles with their company's industry and size, and located where their company is when its country is
+    known (country, state and city taken together), else where the lead said it is. `company`: lead_id, industry,
+    employee_count, company_country, company_state, company_city (see leadflow.enrich.accounts)."""
+    known = pl.col("company_country").is_not_null()
+    return profiles.drop("industry", "employee_count", strict=False).join(company, on="lead_id", how="left") \
+        .with_columns(*(pl.when(known).then(pl.col(f"company_{c}")).otherwise(pl.col(c)).alias(c)
+                        for c in ("country", "state", "city"))) \
+        .drop("company_country", "company_state", "company_city")
+
+
+def qualify_leads(profiles: pl.DataFrame, lead_accounts: pl.DataFrame, company: pl.DataFrame,
                   current: pl.DataFrame, rules: Rules, now: datetime | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Each touched lead as it will be published, and its status changes: status moved by the status rules (new
     leads start in the initial status), score and rank, territory and owner, on the lead's profile, account and
-    its company's firmographics. Only leads whose published row changes come back (see `golden_leads`)."""
-    frame = profiles.join(lead_accounts, on="lead_id", how="left").join(
-        enrichment.select("domain", "industry", "employee_count"), on="domain", how="left")
+    its company's fields (`company`, see `with_company_fields`). Only leads whose published row changes come back
+    (see `golden_leads`)."""
+    frame = with_company_fields(profiles.join(lead_accounts, on="lead_id", how="left"), company)
     staged, changes = evaluate_status(frame, rules)
     staged = evaluate_routing(evaluate_score(staged, rules), rules)
     return golden_leads(staged, changes, current, now)

@@ -49,9 +49,10 @@ def stage_crm_snapshot(raw: dict[str, pl.DataFrame], landed_files: list[str]) ->
         "account_id", _map(accounts["name"], normalize_company).alias("name"),
         _map(accounts["website"], domain_from_website).alias("domain"),
         _map(accounts["name"], company_key).alias("company_key"),
-        "industry", pl.col("country").str.to_uppercase(), "owner",
+        "industry", pl.col("country").str.to_uppercase(), "state", "city", "website", "owner",
         parse_timestamp("created_at").alias("created_at"),
         pl.col("account_id").is_in(won.implode()).alias("is_customer"),
+        pl.col("loaded_at").cast(pl.Datetime("us")),
     )
     account_facts = accounts.select("account_id", pl.col("name").alias("company"), "company_key",
                                     pl.col("domain").alias("_account_domain"), pl.col("country").alias("_country"))

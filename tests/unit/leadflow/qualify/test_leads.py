@@ -117,9 +117,11 @@ PROFILE = {
 ACCOUNTS = pl.DataFrame({"lead_id": ["L1", "L2"], "account_id": ["A-ACME", "PA-1"],
                          "account_match": ["domain", "prospect"], "is_existing_customer": [True, False],
                          "account_owner": ["jordan.lee", None]})
-ENRICHMENT = pl.DataFrame({"domain": ["acme.com", "initech.com"], "industry": ["Manufacturing", "Software"],
-                           "employee_count": [5000, 45], "country": ["US", "DE"]},
-                          schema_overrides={"employee_count": pl.Int32})
+# the leads' companies as their accounts publish them (leadflow.enrich.accounts.lead_company_fields)
+COMPANY = pl.DataFrame({"lead_id": ["L1", "L2"], "industry": ["Manufacturing", "Software"],
+                        "employee_count": [5000, 45], "company_country": ["US", "DE"],
+                        "company_state": ["CA", None], "company_city": ["San Jose", "Berlin"]},
+                       schema_overrides={"employee_count": pl.Int32})
 
 
 def _profile(lead_id, **fields) -> dict:
@@ -135,7 +137,7 @@ BANT = {"budget_status": "approved", "timeframe_months": 2, "decision_maker": Tr
 
 def _qualify(profiles: list[dict], current: pl.DataFrame | None = None, now=NOW):
     current = pl.DataFrame(schema=PUBLISHED) if current is None else current
-    return qualify_leads(pl.DataFrame(profiles, schema=PROFILE), ACCOUNTS, ENRICHMENT, current, load_rules(), now)
+    return qualify_leads(pl.DataFrame(profiles, schema=PROFILE), ACCOUNTS, COMPANY, current, load_rules(), now)
 
 
 def test_new_leads_are_qualified_scored_and_routed_by_the_rules():
@@ -154,6 +156,16 @@ def test_new_leads_are_qualified_scored_and_routed_by_the_rules():
     assert sorted(changes.select("lead_id", "to_status", "rule_id").rows()) == [
         ("L1", "Qualified", "qualified-bant-event"), ("L1", "Unqualified", "new-lead"),
         ("L2", "Unqualified", "new-lead")]
+
+
+def test_a_lead_is_located_and_routed_where_its_company_is_when_that_is_known():
+    leads, _ = _qualify([
+        _profile("L1", country="GB", state=None, city="London"),   # works for Acme (US): routed by the company
+        _profile("L3", country="FR", city="Paris"),                 # no account: where the lead said it is
+    ])
+    by_id = {lead["lead_id"]: lead for lead in leads.rows(named=True)}
+    assert {k: (v["country"], v["state"], v["city"], v["territory"]) for k, v in by_id.items()} == {
+        "L1": ("US", "CA", "San Jose", "North America"), "L3": ("FR", None, "Paris", "EMEA")}
 
 
 def test_qualifying_again_with_nothing_new_changes_nothing():

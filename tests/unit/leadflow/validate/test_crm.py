@@ -17,9 +17,13 @@ def _raw(entity: str, rows: list[dict], source_file: str | None = None) -> pl.Da
     spec = CRM_SOURCES[entity]
     columns = ["source_file", "source_record_id", "file_sha256", *spec.columns, "custom_fields", "read_problem"]
     full = [{**dict.fromkeys(columns), "source_file": source_file or f"crm/{entity}.csv", "file_sha256": "sha",
-             "source_row": n, "source_record_id": row.get(spec.id_column) or f"row-{n}", **row}
+             "source_row": n, "source_record_id": row.get(spec.id_column) or f"row-{n}", "loaded_at": LOADED, **row}
             for n, row in enumerate(rows, 1)]
-    return pl.DataFrame(full, schema={**dict.fromkeys(columns, pl.Utf8), "source_row": pl.Int32})
+    return pl.DataFrame(full, schema={**dict.fromkeys(columns, pl.Utf8), "source_row": pl.Int32,
+                                      "loaded_at": pl.Datetime("us")})
+
+
+LOADED = datetime(2026, 11, 23, 6, 0)
 
 
 ACCOUNTS = [

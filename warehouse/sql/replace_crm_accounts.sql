@@ -1,2 +1,0 @@
--- CRM accounts come whole from each snapshot
-DELETE FROM core.accounts WHERE account_source = 'crm'
