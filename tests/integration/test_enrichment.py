@@ -121,3 +121,27 @@ def test_with_the_server_down_the_run_publishes_and_the_next_run_retries(inbox, 
              *(str(event) for result in (down, up) for event in result.all_events)]
     assert not any(KEY in text for text in texts)
     assert not any(email in text for text in texts)
+
+
+def test_refresh_asks_again_for_cached_companies(inbox, tmp_path, enrichment_server, capsys):
+    from leadflow.cli import main
+    warehouse = tmp_path / "w.duckdb"
+    assert run_import(inbox, warehouse).success
+    before = query(warehouse, "SELECT domain, fetched_at FROM enrichment.company_cache ORDER BY domain")
+    served = enrichment_server.requests_served
+    assert main(["enrich", "refresh", "--warehouse", str(warehouse), "--domain", before["domain"][0]]) == 0
+    assert "refreshed 1 of 1 cached companies (1 requests; failures: none)" in capsys.readouterr().out
+    after = query(warehouse, "SELECT domain, fetched_at FROM enrichment.company_cache ORDER BY domain")
+    assert after["fetched_at"][0] > before["fetched_at"][0] and after["fetched_at"][1] == before["fetched_at"][1]
+    assert main(["enrich", "refresh", "--warehouse", str(warehouse), "--older-than", "0"]) == 0
+    assert f"refreshed {before.height} of {before.height} cached companies" in capsys.readouterr().out
+    assert enrichment_server.requests_served > served + 1
+    assert main(["enrich", "refresh", "--warehouse", str(warehouse), "--domain", "nowhere.example"]) == 2
+    assert "no cached lookup of nowhere.example" in capsys.readouterr().err
+
+
+def test_refresh_needs_the_enrichment_api(tmp_path, monkeypatch, capsys):
+    from leadflow.cli import main
+    monkeypatch.delenv("LEADFLOW_ENRICHMENT_URL", raising=False)
+    assert main(["enrich", "refresh", "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "set LEADFLOW_ENRICHMENT_URL" in capsys.readouterr().err
