@@ -15,6 +15,8 @@ CRM_STAGES = {
     "crm_people": "CRM contacts and CRM leads as people to match against, normalized like lead records.",
     "crm_accounts": "CRM accounts with their company domain, company key and customer flag.",
     "crm_opportunities": "CRM opportunities with amount and creation time.",
+    "crm_leads": "CRM leads' own status, owner, creation date and source (which a matched lead keeps).",
+    "crm_campaigns": "CRM campaigns with channel, cost and start date.",
     "crm_rejections": "CRM rows of this import's snapshot files that cannot be used (no id, a repeated id).",
 }
 

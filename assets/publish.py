@@ -20,7 +20,8 @@ from warehouse.resource import WarehouseResource
 
 STAGED = ("normalized_records", "lead_assignments", "rejected_records", "normalize_rejections", "crm_rejections",
           "accounts", "account_field_sources", "lead_qualification", "status_changes", "match_decisions",
-          "lead_moves", "lead_merges", "feedback_applied", "crm_people")
+          "lead_moves", "lead_merges", "feedback_applied", "crm_people", "assignments", "routing_state",
+          "lead_overrides")
 RAW_LEAD_TABLES = [raw_key(spec) for spec in LEAD_SOURCES]
 # published table -> (what it holds, what it is made from)
 PUBLISHED = {
@@ -46,6 +47,12 @@ PUBLISHED = {
     ("core", "superseded_records"): ("Earlier versions of records that a corrected file replaced.", []),
     ("core", "match_feedback"): ("Reviewer verdicts (recorded by `leadflow review`); a run marks those it applied.",
                                  ["feedback_applied"]),
+    ("core", "assignments"): ("Every assignment of a lead to an owner, with team, territory, rule, reason and the "
+                              "rules' version; the current one per lead has is_current.", ["assignments"]),
+    ("core", "routing_state"): ("Round-robin state per team member: leads assigned in total and this week.",
+                                ["routing_state"]),
+    ("core", "lead_overrides"): ("Statuses, ranks and owners a person set, which win over the rules.",
+                                 ["lead_overrides"]),
 }
 
 
@@ -68,7 +75,9 @@ def published_import(context: AssetExecutionContext, warehouse: WarehouseResourc
         leads=staged["lead_qualification"],
         status_changes=staged["status_changes"], match_decisions=published_decisions(staged["match_decisions"]),
         lead_moves=staged["lead_moves"], lead_merges=staged["lead_merges"],
-        feedback_applied=staged["feedback_applied"], crm_people=staged["crm_people"])
+        feedback_applied=staged["feedback_applied"], crm_people=staged["crm_people"],
+        assignments=staged["assignments"], routing_state=staged["routing_state"],
+        lead_overrides=staged["lead_overrides"])
     counts = publish_import(warehouse.session(), batch, context.run.run_id, now)
     for key in PUBLISHED:
         yield MaterializeResult(asset_key=AssetKey(list(key)), metadata=typed(
@@ -111,7 +120,7 @@ def quarantine_rate_below_threshold(context: AssetCheckExecutionContext, warehou
 def leads_are_consistent(warehouse: WarehouseResource, rules: RulesResource) -> AssetCheckResult:
     """Every source record points to an existing lead, every lead has at least one source record, scores lie in
     1..100 and ranks are the rules file's bands (statuses are held by a CHECK constraint)."""
-    problems = lead_integrity(warehouse.session(), [rank for rank, _ in rules.rules().ranks])
+    problems = lead_integrity(warehouse.session(), rules.rules().rank_names)
     return AssetCheckResult(passed=sum(problems.values()) == 0, metadata=typed(problems))
 
 

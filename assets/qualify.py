@@ -1,36 +1,54 @@
-"""Qualify: status, score, rank and routing of each touched lead, from the rules file."""
+"""Qualify: every lead's lifecycle (score, rank, assessment, status) and routing to people, re-evaluated on every
+run against the rules file, as of the run's date."""
 
 import polars as pl
 from dagster import AssetIn, AssetOut, Output, multi_asset
 
 from assets.metadata import counts_by, masked_preview, typed
-from leadflow.enrich.accounts import lead_company_fields
-from leadflow.qualify.leads import qualify_leads
-from leadflow.qualify.resources import RulesResource
+from leadflow.qualify.leads import lead_candidates, qualify_leads
+from leadflow.qualify.overrides import active_overrides
+from leadflow.qualify.resources import OverridesResource, RulesResource, RunDate
 from warehouse.resource import WarehouseResource
-from warehouse.state import current_leads
+from warehouse.state import all_leads, current_assignments, routing_state, stored_overrides
 
-PREVIEW = ["lead_id", "status", "score", "rank", "territory", "owner"]
+PREVIEW = ["lead_id", "status", "score", "rank", "territory", "team", "owner"]
+OUTPUTS = {
+    "lead_qualification": "Every lead whose published row changes: status, score, rank, assessment, owner.",
+    "status_changes": "Every status change of this run, with the rule that caused it and the rules' version.",
+    "assignments": "New current assignments of leads to owners (the earlier ones become history).",
+    "routing_state": "Round-robin state of the team members who took leads.",
+    "lead_overrides": "Statuses, ranks and owners a person set in this run's overrides file.",
+}
 
 
 @multi_asset(
-    outs={"lead_qualification": AssetOut(key=["staging", "lead_qualification"], kinds={"polars", "yaml"},
-                                         description="Each touched lead whose published row changes."),
-          "status_changes": AssetOut(key=["staging", "status_changes"], kinds={"polars"},
-                                     description="Every status change of this import, with the rule that caused it.")},
-    ins={name: AssetIn(["staging", name]) for name in ("lead_profiles", "lead_accounts", "accounts")},
+    outs={name: AssetOut(key=["staging", name], kinds={"polars", "yaml"}, description=text)
+          for name, text in OUTPUTS.items()},
+    ins={name: AssetIn(["staging", name]) for name in ("lead_profiles", "lead_accounts", "accounts", "crm_leads",
+                                                        "crm_campaigns")},
     group_name="qualify",
 )
 def lead_qualification(lead_profiles: pl.DataFrame, lead_accounts: pl.DataFrame, accounts: pl.DataFrame,
-                       warehouse: WarehouseResource, rules: RulesResource):
-    """Each touched lead as it will be published: status moved by the status rules (new leads start Unqualified;
-    Qualified needs a primary product), score 1-100 and rank, territory and owner, with the company's industry,
-    size and location from its account. Leads whose published row would not change are left out, so a re-run
-    changes nothing. Reads the leads' published rows (core.leads)."""
-    current = current_leads(warehouse.session(), lead_profiles.select("lead_id"))
-    company = lead_company_fields(lead_accounts, accounts)
-    leads, changes = qualify_leads(lead_profiles, lead_accounts, company, current, rules.rules())
-    yield Output(leads, "lead_qualification", metadata=typed({
-        "leads_changed": leads.height, "by_status": counts_by(leads, "status"), "by_rank": counts_by(leads, "rank"),
-        "preview": masked_preview(leads, PREVIEW)}))
-    yield Output(changes, "status_changes", metadata=typed({"status_changes": changes.height}))
+                       crm_leads: pl.DataFrame, crm_campaigns: pl.DataFrame, warehouse: WarehouseResource,
+                       rules: RulesResource, overrides: OverridesResource, run_date: RunDate):
+    """Every lead (this import's touched ones with their fresh profiles, every other one as published) scored and
+    ranked, assessed, moved by the status rules and routed to a person: a territory, an assignment rule, a team
+    member by weighted round-robin. A status, rank or owner a person set (CRM, overrides file) wins. Only leads whose
+    row changes are written. Reads core.leads, core.assignments, core.routing_state and core.lead_overrides."""
+    wh, rule_set = warehouse.session(), rules.rules()
+    published, new_overrides = all_leads(wh), overrides.overrides(rule_set.rank_names)
+    candidates = lead_candidates(lead_profiles, lead_accounts, published, accounts, crm_leads, crm_campaigns,
+                                 active_overrides(stored_overrides(wh), new_overrides), rule_set)
+    result = qualify_leads(candidates, published, current_assignments(wh), routing_state(wh), rule_set,
+                           run_date.moment())
+    yield Output(result.leads, "lead_qualification", metadata=typed({
+        "leads_evaluated": result.evaluated.height, "leads_changed": result.leads.height,
+        "rules_version": rule_set.version, "by_status": counts_by(result.evaluated, "status"),
+        "by_rank": counts_by(result.evaluated, "rank"), "preview": masked_preview(result.leads, PREVIEW)}))
+    yield Output(result.status_changes, "status_changes", metadata=typed({
+        "status_changes": result.status_changes.height, "by_rule": counts_by(result.status_changes, "rule_id")}))
+    yield Output(result.assignments, "assignments", metadata=typed({
+        "assignments": result.assignments.height, "by_rule": counts_by(result.assignments, "rule_id"),
+        "by_owner": counts_by(result.assignments, "owner")}))
+    yield Output(result.routing_state, "routing_state", metadata=typed({"members": result.routing_state.height}))
+    yield Output(new_overrides, "lead_overrides", metadata=typed({"overrides_set": new_overrides.height}))

@@ -6,7 +6,8 @@ code location loads, each setting comes from its environment variable where one 
 so the UI shows where it came from), else from its default: LEADFLOW_INBOX (data/sample), LEADFLOW_WAREHOUSE
 (data/leadflow.duckdb), LEADFLOW_RULES, LEADFLOW_MATCH_SETTINGS, LEADFLOW_SOURCES, LEADFLOW_FIRMOGRAPHICS,
 LEADFLOW_DUCKDB_MEMORY_LIMIT (512MB), LEADFLOW_ENRICHMENT_URL and LEADFLOW_ENRICHMENT_API_KEY (the enrichment
-API; without a URL the firmographics file is used), LEADFLOW_ENRICHMENT_SETTINGS, LEADFLOW_SCHEDULE_CRON (`0 6 * * 1`), LEADFLOW_TIMEZONE (UTC),
+API; without a URL the firmographics file is used), LEADFLOW_ENRICHMENT_SETTINGS, LEADFLOW_OVERRIDES (statuses, ranks and owners a person set),
+LEADFLOW_SCHEDULE_CRON (`0 6 * * 1`), LEADFLOW_TIMEZONE (UTC),
 LEADFLOW_QUARANTINE_RATE_WARN (0.05) and LEADFLOW_INBOX_MAX_AGE_DAYS (8).
 """
 
@@ -25,7 +26,7 @@ from leadflow.enrich.http import HttpCompanyDataProvider
 from leadflow.enrich.resources import EnrichmentSettingsResource, FirmographicsFile
 from leadflow.enrich.source import CompanyDataSource
 from leadflow.ingest.resources import InboxResource
-from leadflow.qualify.resources import RulesResource
+from leadflow.qualify.resources import OverridesResource, RulesResource, RunDate
 from pipelines.jobs import build_weekly_schedule, inbox_sensor, weekly_import_job
 from warehouse.resource import WarehouseResource, raw_tables, staging_tables
 
@@ -48,7 +49,8 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
                     firmographics_path: Any = None, sources_path: Any = None, memory_limit: Any = None,
                     quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
                     inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, enrichment_url: Any = None,
-                    enrichment_api_key: Any = None, enrichment_settings_path: Any = None) -> dict[str, Any]:
+                    enrichment_api_key: Any = None, enrichment_settings_path: Any = None, overrides_path: Any = None,
+                    as_of: Any = None) -> dict[str, Any]:
     """The resources of one inbox and warehouse (values may be `EnvVar`s): one warehouse session per run, used by
     the IO managers of staging and raw tables too."""
     warehouse = WarehouseResource(path=warehouse_path, memory_limit=memory_limit)
@@ -58,6 +60,8 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
         "raw_tables": raw_tables,
         "inbox": InboxResource(path=inbox_dir, sources_path=sources_path),
         "rules": RulesResource(path=rules_path),
+        "overrides": OverridesResource(path=overrides_path),
+        "run_date": RunDate(as_of=as_of),
         "match_settings": MatchSettingsResource(path=matching_settings_path),
         "company_data": company_data(inbox_dir, firmographics_path, enrichment_url, enrichment_api_key),
         "enrichment_settings": EnrichmentSettingsResource(path=enrichment_settings_path),
@@ -72,7 +76,8 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
                       quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
                       inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, memory_limit: Any = None,
                       enrichment_url: Any = None, enrichment_api_key: Any = None,
-                      enrichment_settings_path: Any = None) -> Definitions:
+                      enrichment_settings_path: Any = None, overrides_path: Any = None,
+                      as_of: Any = None) -> Definitions:
     """The Definitions for one inbox and warehouse: what the UI, the schedule, the sensor and the CLI run."""
     return Definitions(
         assets=load_assets_from_modules(ASSET_MODULES),
@@ -82,7 +87,8 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
         sensors=[inbox_sensor],
         resources=build_resources(inbox_dir, warehouse_path, rules_path, matching_settings_path, firmographics_path,
                                   sources_path, memory_limit, quarantine_rate_warn, inbox_max_age_days,
-                                  enrichment_url, enrichment_api_key, enrichment_settings_path),
+                                  enrichment_url, enrichment_api_key, enrichment_settings_path, overrides_path,
+                                  as_of),
     )
 
 
@@ -114,6 +120,7 @@ def definitions_from_environment() -> Definitions:
         enrichment_url=setting("LEADFLOW_ENRICHMENT_URL"),
         enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
         enrichment_settings_path=setting("LEADFLOW_ENRICHMENT_SETTINGS"),
+        overrides_path=setting("LEADFLOW_OVERRIDES"),
         cron=os.environ.get("LEADFLOW_SCHEDULE_CRON") or DEFAULT_CRON,
         timezone=os.environ.get("LEADFLOW_TIMEZONE") or DEFAULT_TIMEZONE,
         quarantine_rate_warn=_number("LEADFLOW_QUARANTINE_RATE_WARN", DEFAULT_QUARANTINE_RATE_WARN),

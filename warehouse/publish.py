@@ -31,6 +31,9 @@ class PublishBatch:
     lead_merges: pl.DataFrame       # leads emptied by re-clustering: from_lead_id, into_lead_id, reason
     feedback_applied: pl.DataFrame  # verdicts applied for the first time: feedback_id
     crm_people: pl.DataFrame        # CRM contacts and leads, to describe review pairs
+    assignments: pl.DataFrame       # new current assignments (a lead's earlier one becomes history)
+    routing_state: pl.DataFrame     # round-robin state of the team members who took leads
+    lead_overrides: pl.DataFrame    # overrides a person set in this run's overrides file
 
 
 def _stamped(frame: pl.DataFrame, run_id: str, **times: datetime) -> pl.DataFrame:
@@ -54,10 +57,16 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
         counts["leads_written"] = wh.insert("core.leads", batch.leads)
         counts["status_changes"] = wh.insert("core.lead_status_history",
                                              _stamped(batch.status_changes, run_id, recorded_at=now))
+        counts["lead_overrides"] = wh.insert("core.lead_overrides", _stamped(batch.lead_overrides, run_id, set_at=now))
         counts["match_decisions"] = wh.insert("core.match_decisions",
                                               _stamped(batch.match_decisions, run_id, decided_at=now))
         counts |= apply_verdicts(wh, batch.lead_moves, batch.lead_merges, batch.feedback_applied, run_id, now)
         counts["leads_emptied"] = drop_emptied_leads(wh, run_id, now)
+        with wh.registered("new_assignments", batch.assignments), \
+                wh.registered("new_routing_state", batch.routing_state):
+            wh.run("publish_assignments", run_id=run_id, now=now)
+            wh.run("publish_routing_state")
+        counts["assignments"] = batch.assignments.height
         counts["match_review_opened"] = open_match_reviews(wh, batch.match_decisions, batch.crm_people, run_id, now)
         wh.run("mark_files_imported", now=now)
     return counts

@@ -79,3 +79,23 @@ def reviewer_verdicts(wh: WarehouseSession) -> ReviewerVerdicts:
     with wh.registered("keys", keys):
         lead_records = wh.fetch("leads_of_record_keys")
     return ReviewerVerdicts(latest, wh.fetch("pending_verdicts"), lead_records)
+
+
+def all_leads(wh: WarehouseSession) -> pl.DataFrame:
+    """Every published lead: each run evaluates them all against the current rules."""
+    return wh.fetch("all_leads")
+
+
+def current_assignments(wh: WarehouseSession) -> pl.DataFrame:
+    """Each lead's current assignment: lead_id, owner, team, territory, rule_id."""
+    return wh.fetch("current_assignments")
+
+
+def routing_state(wh: WarehouseSession) -> pl.DataFrame:
+    """Round-robin state per team member: total and this week's assigned leads."""
+    return wh.fetch("routing_state")
+
+
+def stored_overrides(wh: WarehouseSession) -> pl.DataFrame:
+    """Overrides people set in earlier runs, oldest first."""
+    return wh.fetch("stored_overrides")

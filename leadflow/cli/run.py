@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from datetime import date
 from pathlib import Path
 
 from leadflow.cli.errors import fail
@@ -27,7 +28,8 @@ EXAMPLE_QUERIES = (
 
 
 def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching: str | None = None,
-               firmographics: str | None = None, sources: str | None = None, enrichment_settings: str | None = None):
+               firmographics: str | None = None, sources: str | None = None, enrichment_settings: str | None = None,
+               overrides: str | None = None, as_of: str | None = None):
     """Execute the weekly_import job in-process on `inbox` into `warehouse`; return the Dagster result. The
     enrichment API is used when LEADFLOW_ENRICHMENT_URL is set (key in LEADFLOW_ENRICHMENT_API_KEY, passed on as
     a `dagster.EnvVar`), else the firmographics file."""
@@ -38,7 +40,8 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
     defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics, sources_path=sources,
                              enrichment_url=setting("LEADFLOW_ENRICHMENT_URL"),
                              enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
-                             enrichment_settings_path=enrichment_settings)
+                             enrichment_settings_path=enrichment_settings,
+                             overrides_path=overrides or setting("LEADFLOW_OVERRIDES"), as_of=as_of)
     job = defs.resolve_job_def("weekly_import")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -95,6 +98,29 @@ def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
         print(f"  -- {title}\n  {sql}")
 
 
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_overrides(path: str, rank_names: list[str], warehouse: Path) -> None:
+    """The overrides file is readable and right, and names only leads the warehouse holds (OverridesError)."""
+    from leadflow.qualify.overrides import OverridesError, read_overrides, unknown_leads
+    from warehouse import Warehouse
+
+    table = read_overrides(path, rank_names)
+    if not warehouse.exists():
+        raise OverridesError(path, "no warehouse yet: overrides apply to leads an earlier run created")
+    with Warehouse(warehouse).connect(read_only=True) as wh:
+        unknown = unknown_leads(table, wh.query("SELECT lead_id FROM core.leads")["lead_id"])
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise OverridesError(path, f"no lead {shown} in {warehouse}")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     inbox, warehouse = Path(args.inbox), Path(args.warehouse)
     if not inbox.is_dir():
@@ -104,16 +130,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     from leadflow.ingest.mappings import load_source_mappings
     from leadflow.qualify.rules import load_rules
     from schemas.config_files import ConfigError
+    if args.as_of and not _is_date(args.as_of):
+        return fail(f"--as-of {args.as_of!r} is not a date; write it as YYYY-MM-DD")
+    overrides = args.overrides or os.environ.get("LEADFLOW_OVERRIDES") or None
     try:  # the files people edit are checked before the run starts: every problem in one line, no traceback
-        load_rules(args.rules)
+        rules = load_rules(args.rules)
         load_match_settings(args.match_settings)
         load_source_mappings(args.sources)
         load_enrichment_settings(args.enrichment_settings)
+        if overrides:
+            check_overrides(overrides, rules.rank_names, warehouse)
     except ConfigError as exc:
         return fail(str(exc))
     started = time.perf_counter()
     result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources,
-                        args.enrichment_settings)
+                        args.enrichment_settings, overrides, args.as_of)
     if not result.success:
         return fail(_failure_message(result))
     from warehouse import Warehouse
@@ -136,6 +167,11 @@ def add_run_command(sub) -> None:
     run.add_argument("--sources", help="source mappings YAML (default: packaged mappings of the two vendors)")
     run.add_argument("--firmographics", help="firmographics CSV (default: <inbox>/reference/firmographics.csv); "
                                              "not used when LEADFLOW_ENRICHMENT_URL names an enrichment API")
+    run.add_argument("--as-of", metavar="YYYY-MM-DD",
+                     help="count lead ages and staleness as of this date (default: now), for a reproducible run")
+    run.add_argument("--overrides", metavar="FILE",
+                     help="CSV of lead_id with status, rank and/or owner a person set: they win over the rules "
+                          "(default: $LEADFLOW_OVERRIDES)")
     run.add_argument("--enrichment-settings", help="enrichment settings YAML: cache time to live, which source wins "
                                                    "each account field (default: packaged settings)")
     run.set_defaults(func=cmd_run)

@@ -7,6 +7,8 @@ import polars as pl
 from dedupe.survivorship import build_lead_profiles, lead_sources_for_profiles
 from leadflow.qualify.state import with_lead_state
 
+TELEMARKETER_PREFIX = "telemarketer/"
+
 
 def touched_leads(assignments: pl.DataFrame, moves: pl.DataFrame, superseded: pl.DataFrame,
                   with_new_opportunity: pl.DataFrame) -> pl.DataFrame:
@@ -28,4 +30,15 @@ def touched_lead_profiles(batch: pl.DataFrame, assignments: pl.DataFrame, supers
     prior = prior_sources.filter(~pl.col("record_key").is_in(superseded["record_key"].implode()))
     sources = lead_sources_for_profiles(batch, assignments, prior)
     profiles = build_lead_profiles(sources, crm_people.filter(pl.col("kind") == "contact"))
-    return with_lead_state(profiles, current, opportunities)
+    return with_lead_state(with_latest_touch(profiles, sources), current, opportunities)
+
+
+def with_latest_touch(profiles: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
+    """last_disposition: the outcome of the lead's latest touch (null when that touch was not a call, so an event
+    after a "not interested" call is what counts), and vendor: the latest telemarketing vendor that called."""
+    ordered = sources.sort("lead_id", "touch_at", "source_file", "source_record_id")
+    called = pl.col("source").str.starts_with(TELEMARKETER_PREFIX)
+    latest = ordered.group_by("lead_id", maintain_order=True).agg(
+        pl.col("disposition").last().alias("last_disposition"),
+        pl.col("source").filter(called).last().str.strip_prefix(TELEMARKETER_PREFIX).alias("vendor"))
+    return profiles.drop("last_disposition", "vendor", strict=False).join(latest, on="lead_id", how="left")

@@ -1,175 +1,44 @@
-"""Qualification, scoring and routing rules kept as data (YAML), checked on load, evaluated with polars.
+"""The lifecycle rules file (leadflow/defaults/rules.yaml): status rules, scoring and rank bands, assessment
+templates, CRM statuses that win, and routing (territories, teams, assignment rules), kept as data.
 
-The rules file is marketing operations' to edit. `RulesFile` describes it (pydantic, see
-`schemas.config_files`); `load_rules` checks it, saying at once everything that is wrong and where, and
-compiles it into `Rules`: polars expressions the evaluate functions apply.
+`RulesFile` describes the file (pydantic, see `schemas.config_files`); `load_rules` checks it, saying at once
+everything that is wrong and where, and compiles it into `Rules`: polars expressions and plain data that
+`leadflow.qualify.lifecycle` and `leadflow.qualify.routing` apply. `Rules.version` is a hash of the checked
+content (comments and layout do not count): every status change, score and assignment carries it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 import polars as pl
-from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from leadflow.qualify.conditions import TIME_FIELDS, Condition, FieldName, Number
 from schemas.config_files import (
-    ConfigError, ConfigModel, Scalar, Text, load_config, one_of, problem, raise_problems, validate_config,
+    ConfigError, ConfigModel, Scalar, Text, load_config, one_of, raise_problems, validate_config,
 )
 from schemas.vocabulary import STATUSES
 
-FIELDS = {
-    "budget_status": pl.Utf8, "timeframe_months": pl.Int32, "decision_maker": pl.Boolean,
-    "product_interest": pl.Utf8, "response_types": pl.List(pl.Utf8), "last_disposition": pl.Utf8,
-    "has_opportunity": pl.Boolean, "do_not_contact": pl.Boolean, "is_existing_customer": pl.Boolean,
-    "touch_count": pl.Int32, "job_title": pl.Utf8, "country": pl.Utf8, "industry": pl.Utf8,
-    "employee_count": pl.Int32,
-}
-OPERATORS = ("equals", "in", "lte", "lt", "gte", "gt", "present", "contains")
 MAX_MOVES = 5
+OWNER_FIELDS = ("account_owner", "crm_owner")
+SCORE_FIELDS = ("score", "rank", "assessment_score")  # what scoring rules cannot read (they make it)
 
 
 class RulesError(ConfigError):
     """The rules file is invalid; the message names the file and every wrong entry and field."""
 
 
-# --------------------------------------------------------------------------------------
-# the rules file
-# --------------------------------------------------------------------------------------
-
 Status = one_of(STATUSES, "status", "statuses")
-FieldName = one_of(FIELDS, "field")
 
 
-def _number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise problem(f"needs a number, got {value!r}")
-    return value
-
-
-Number = Annotated[Union[int, float], BeforeValidator(_number)]
-
-
-class Equals(ConfigModel):
-    field: FieldName
-    equals: Scalar
-
-    def expr(self) -> pl.Expr:
-        return (pl.col(self.field) == self.equals).fill_null(False)
-
-
-class In(ConfigModel):
-    field: FieldName
-    in_: list[Scalar] = Field(alias="in", min_length=1)
-
-    def expr(self) -> pl.Expr:
-        return pl.col(self.field).is_in(self.in_).fill_null(False)
-
-
-class Lte(ConfigModel):
-    field: FieldName
-    lte: Number
-
-    def expr(self) -> pl.Expr:
-        return (pl.col(self.field) <= self.lte).fill_null(False)
-
-
-class Lt(ConfigModel):
-    field: FieldName
-    lt: Number
-
-    def expr(self) -> pl.Expr:
-        return (pl.col(self.field) < self.lt).fill_null(False)
-
-
-class Gte(ConfigModel):
-    field: FieldName
-    gte: Number
-
-    def expr(self) -> pl.Expr:
-        return (pl.col(self.field) >= self.gte).fill_null(False)
-
-
-class Gt(ConfigModel):
-    field: FieldName
-    gt: Number
-
-    def expr(self) -> pl.Expr:
-        return (pl.col(self.field) > self.gt).fill_null(False)
-
-
-class Present(ConfigModel):
-    field: FieldName
-    present: bool
-
-    def expr(self) -> pl.Expr:
-        return pl.col(self.field).is_not_null() if self.present else pl.col(self.field).is_null()
-
-
-class Contains(ConfigModel):
-    field: FieldName
-    contains: Scalar
-
-    @model_validator(mode="after")
-    def _list_field(self) -> Contains:
-        if FIELDS[self.field] != pl.List(pl.Utf8):
-            raise_problems([(("field",), f"'contains' works on list fields only, {self.field} is not one")])
-        return self
-
-    def expr(self) -> pl.Expr:
-        return pl.col(self.field).list.contains(pl.lit(self.contains)).fill_null(False)
-
-
-class AllOf(ConfigModel):
-    all: list[Condition] = Field(min_length=1)
-
-    def expr(self) -> pl.Expr:
-        return pl.all_horizontal([c.expr() for c in self.all])
-
-
-class AnyOf(ConfigModel):
-    any: list[Condition] = Field(min_length=1)
-
-    def expr(self) -> pl.Expr:
-        return pl.any_horizontal([c.expr() for c in self.any])
-
-
-CONDITIONS = {"all": AllOf, "any": AnyOf, "equals": Equals, "in": In, "lte": Lte, "lt": Lt, "gte": Gte, "gt": Gt,
-              "present": Present, "contains": Contains}
-
-
-def _condition_shape(spec: Any) -> Any:
-    """A condition is a mapping with exactly one operator (or all/any): say so before trying the members."""
-    if not isinstance(spec, dict):
-        raise problem(f"a condition must be a mapping such as {{field: NAME, equals: VALUE}}, got {spec!r}")
-    ops = [k for k in spec if k in CONDITIONS]
-    if len(ops) != 1:
-        raise problem(f"give exactly one operator of {', '.join(OPERATORS)} (or all/any), "
-                      f"got {', '.join(ops) if ops else 'none'}")
-    return spec
-
-
-def _operator(spec: Any) -> str | None:
-    if isinstance(spec, dict):
-        return next((CONDITIONS[k].__name__ for k in spec if k in CONDITIONS), None)
-    return type(spec).__name__
-
-
-Condition = Annotated[
-    Union[tuple(Annotated[model, Tag(model.__name__)] for model in CONDITIONS.values())],
-    Discriminator(_operator),
-    BeforeValidator(_condition_shape),
-]
-"""`{field: NAME, <operator>: VALUE}`, or `{all: [conditions]}` / `{any: [conditions]}`."""
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-
-
-def _unique_ids(entries: list, what: str) -> list:
-    ids = [e.id for e in entries]
-    raise_problems(((i,), f"another {what} has the id {e.id!r}: ids must be unique")
-                   for i, e in enumerate(entries) if e.id in ids[:i])
+def _unique_ids(entries: list, what: str, key: str = "id") -> list:
+    ids = [getattr(e, key) for e in entries]
+    raise_problems(((i,), f"another {what} has the {key} {ids[i]!r}: {key}s must be unique")
+                   for i in range(len(ids)) if ids[i] in ids[:i])
     return entries
 
 
@@ -186,16 +55,24 @@ class ScoreRuleSpec(ConfigModel):
     points: int
     when: Condition
 
+    @model_validator(mode="after")
+    def _not_about_the_score(self) -> ScoreRuleSpec:
+        used = sorted(self.when.fields() & set(SCORE_FIELDS))
+        if used:
+            raise_problems([(("when",), f"a scoring rule cannot read {', '.join(used)}: the score is what it makes")])
+        return self
 
-class RankSpec(ConfigModel):
+
+class RankBand(ConfigModel):
     rank: Text
     min_score: int = Field(ge=1, le=100)
+    max_score: int = Field(ge=1, le=100)
 
 
 class Scoring(ConfigModel):
     base: int = 0
     rules: list[ScoreRuleSpec] = []
-    ranks: list[RankSpec]
+    ranks: list[RankBand] = Field(min_length=1)
 
     @field_validator("rules")
     @classmethod
@@ -204,53 +81,176 @@ class Scoring(ConfigModel):
 
     @field_validator("ranks")
     @classmethod
-    def _rank_bands(cls, ranks: list[RankSpec]) -> list[RankSpec]:
-        found = []
-        for i, rank in enumerate(ranks):
-            if rank.rank in [r.rank for r in ranks[:i]]:
-                found.append(((i,), f"another rank is named {rank.rank!r}: rank names must be unique"))
-            if rank.min_score in [r.min_score for r in ranks[:i]]:
-                found.append(((i,), f"another rank starts at min_score {rank.min_score}: min_scores must be unique"))
-        if not ranks or min(r.min_score for r in ranks) != 1:
-            found.append(((), "the lowest rank must start at min_score 1 so every lead gets a rank"))
+    def _bands_cover_1_to_100(cls, ranks: list[RankBand]) -> list[RankBand]:
+        found = [((i,), f"another rank is named {r.rank!r}: rank names must be unique")
+                 for i, r in enumerate(ranks) if r.rank in [x.rank for x in ranks[:i]]]
+        found += [((i,), f"min_score {r.min_score} is above max_score {r.max_score}")
+                  for i, r in enumerate(ranks) if r.min_score > r.max_score]
+        if found:
+            raise_problems(found)
+        bands = sorted(ranks, key=lambda r: r.min_score)
+        if bands[0].min_score != 1:
+            found.append(((), f"the lowest band starts at {bands[0].min_score}: scores 1 to "
+                              f"{bands[0].min_score - 1} get no rank (the lowest rank must start at min_score 1)"))
+        if bands[-1].max_score != 100:
+            found.append(((), f"the highest band ends at {bands[-1].max_score}: scores {bands[-1].max_score + 1} "
+                              "to 100 get no rank"))
+        for low, high in zip(bands, bands[1:]):
+            if high.min_score <= low.max_score:
+                found.append(((), f"ranks {low.rank} ({low.min_score}-{low.max_score}) and {high.rank} "
+                                  f"({high.min_score}-{high.max_score}) overlap"))
+            elif high.min_score > low.max_score + 1:
+                found.append(((), f"scores {low.max_score + 1} to {high.min_score - 1} fall between ranks "
+                                  f"{low.rank} and {high.rank}: a gap"))
         raise_problems(found)
         return ranks
 
 
+class AnswerRange(ConfigModel):
+    lte: Number
+    points: int
+
+
+class QuestionSpec(ConfigModel):
+    """One question: where its answer comes from, and the points each answer is worth (by value, by numeric range,
+    or for any answer given)."""
+
+    id: Text
+    question: Text | None = None
+    from_: FieldName = Field(alias="from")
+    answers: dict[Union[bool, str], int] = {}
+    ranges: list[AnswerRange] = []
+    when_given: Optional[int] = None
+
+    @model_validator(mode="after")
+    def _one_way_to_score(self) -> QuestionSpec:
+        ways = [w for w, given in (("answers", self.answers), ("ranges", self.ranges),
+                                   ("when_given", self.when_given is not None)) if given]
+        if len(ways) != 1:
+            raise_problems([((), "give exactly one of answers (points per answer), ranges (points per numeric "
+                                 f"range) or when_given (points for any answer), got {', '.join(ways) or 'none'}")])
+        return self
+
+
+class AssessmentSpec(ConfigModel):
+    id: Text
+    name: Text | None = None
+    applies_to: Condition | None = None
+    questions: list[QuestionSpec] = Field(min_length=1)
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_questions(cls, questions: list[QuestionSpec]) -> list[QuestionSpec]:
+        return _unique_ids(questions, "question")
+
+
+class TeamMember(ConfigModel):
+    name: Text
+    weight: Number = 1
+    weekly_capacity: Optional[int] = Field(default=None, ge=1)
+    away: bool = False
+
+    @field_validator("weight")
+    @classmethod
+    def _positive(cls, weight: float) -> float:
+        if weight <= 0:
+            raise_problems([((), f"needs a weight above 0, got {weight}")])
+        return weight
+
+
+class TeamSpec(ConfigModel):
+    members: list[TeamMember] = Field(min_length=1)
+
+    @field_validator("members")
+    @classmethod
+    def _unique_members(cls, members: list[TeamMember]) -> list[TeamMember]:
+        return _unique_ids(members, "member", key="name")
+
+
 class TerritorySpec(ConfigModel):
     territory: Text
-    countries: list[Text] = Field(min_length=1)
+    when: Condition
+    teams: dict[Text, Text] = {}
+
+
+class DefaultTerritory(ConfigModel):
+    territory: Text
+    teams: dict[Text, Text] = {}
+
+
+class AssignmentRuleSpec(ConfigModel):
+    """Who holds a lead when `when` holds: a named `owner`, the lead's `owner_from` field, or the territory's team
+    for a `role`."""
+
+    id: Text
+    when: Condition | None = None
+    owner: Text | None = None
+    owner_from: Literal[OWNER_FIELDS] | None = None  # type: ignore[valid-type]
+    role: Text | None = None
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AssignmentRuleSpec:
+        targets = [t for t in ("owner", "owner_from", "role") if getattr(self, t) is not None]
+        if len(targets) != 1:
+            raise_problems([((), f"give exactly one of owner, owner_from or role, got {', '.join(targets) or 'none'}")])
+        return self
 
 
 class Routing(ConfigModel):
     territories: list[TerritorySpec] = []
-    default_territory: Text = "International"
-    queues: dict[Text, Text]
-    do_not_contact_owner: Text = "marketing-ops"
+    default_territory: DefaultTerritory
+    teams: dict[Text, TeamSpec] = {}
+    assignment_rules: list[AssignmentRuleSpec] = Field(min_length=1)
+    fallback_owner: Text
+
+    @field_validator("assignment_rules")
+    @classmethod
+    def _unique_rule_ids(cls, rules: list[AssignmentRuleSpec]) -> list[AssignmentRuleSpec]:
+        return _unique_ids(rules, "assignment rule")
 
     @model_validator(mode="after")
-    def _every_territory_has_a_queue(self) -> Routing:
-        territories = [*(t.territory for t in self.territories), self.default_territory]
-        missing = [t for t in dict.fromkeys(territories) if t not in self.queues]
-        if missing:
-            raise_problems([(("queues",), f"no queue for territory {', '.join(missing)}")])
+    def _teams_and_roles_exist(self) -> Routing:
+        found = []
+        places = [(("territories", i), t) for i, t in enumerate(self.territories)]
+        places.append((("default_territory",), self.default_territory))
+        for where, territory in places:
+            for role, team in territory.teams.items():
+                if team not in self.teams:
+                    found.append(((*where, "teams", role), f"no team named {team!r} (teams: "
+                                                           f"{', '.join(self.teams) or 'none'})"))
+        for i, rule in enumerate(self.assignment_rules):
+            if rule.role is None:
+                continue
+            for where, territory in places:
+                if rule.role not in territory.teams:
+                    found.append((("assignment_rules", i, "role"), f"territory {territory.territory} names no team "
+                                                                   f"for role {rule.role!r}"))
+        raise_problems(found)
         return self
 
 
 class RulesFile(ConfigModel):
     """The rules file as marketing operations write it (leadflow/defaults/rules.yaml)."""
 
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     initial_status: Status = "Unqualified"
     status_requirements: dict[Status, list[Condition]] = {}
     status_rules: list[StatusRuleSpec] = []
     scoring: Scoring
+    assessments: list[AssessmentSpec] = []
+    crm_statuses: dict[Text, Status] = {}
     routing: Routing
 
     @field_validator("status_rules")
     @classmethod
     def _unique_rule_ids(cls, rules: list[StatusRuleSpec]) -> list[StatusRuleSpec]:
         return _unique_ids(rules, "status rule")
+
+    @field_validator("assessments")
+    @classmethod
+    def _unique_assessments(cls, assessments: list[AssessmentSpec]) -> list[AssessmentSpec]:
+        return _unique_ids(assessments, "assessment")
 
     @field_validator("status_requirements")
     @classmethod
@@ -272,39 +272,108 @@ class StatusRule:
     from_statuses: tuple[str, ...]
     when: pl.Expr
     reason: str
+    at_run_date: bool  # reads a time field: the change happens as of the run, not at a touch
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    field: str
+    answers: dict[str, int]                 # lower-cased answer text -> points
+    ranges: tuple[tuple[float, int], ...]   # (upper bound, points), first that holds
+    when_given: int | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    id: str
+    name: str
+    applies: pl.Expr
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    weight: float
+    weekly_capacity: int | None
+    away: bool
+
+
+@dataclass(frozen=True)
+class Territory:
+    name: str
+    when: pl.Expr | None                     # None: the default territory
+    teams: dict[str, str]                    # role -> team
+
+
+@dataclass(frozen=True)
+class AssignmentRule:
+    id: str
+    when: pl.Expr
+    kind: str                                # owner | owner_from | role
+    target: str
+    reason: str
 
 
 @dataclass(frozen=True)
 class Rules:
     """A checked rules file, ready to evaluate."""
 
+    version: str
     initial_status: str
     requirements: dict[str, pl.Expr]
     status_rules: tuple[StatusRule, ...]
     score_base: int
     score_rules: tuple[tuple[str, int, pl.Expr], ...]
-    ranks: tuple[tuple[str, int], ...]  # (rank, min_score), highest first
-    territories: tuple[tuple[str, tuple[str, ...]], ...]
-    default_territory: str
-    queues: dict[str, str]
-    do_not_contact_owner: str
+    ranks: tuple[tuple[str, int, int], ...]  # (rank, min_score, max_score), highest first
+    assessments: tuple[Assessment, ...]
+    crm_statuses: dict[str, str]
+    territories: tuple[Territory, ...]       # the default one last
+    teams: dict[str, tuple[Member, ...]]
+    assignment_rules: tuple[AssignmentRule, ...]
+    fallback_owner: str
+
+    @property
+    def rank_names(self) -> list[str]:
+        return [rank for rank, _, _ in self.ranks]
+
+
+def _question(q: QuestionSpec) -> Question:
+    answers = {(("true" if k else "false") if isinstance(k, bool) else str(k).strip().lower()): v
+               for k, v in q.answers.items()}
+    return Question(q.id, q.question or q.id, q.from_, answers, tuple((r.lte, r.points) for r in q.ranges),
+                    q.when_given)
 
 
 def compile_rules(spec: RulesFile) -> Rules:
     """The polars form of a checked rules file."""
+    routing = spec.routing
+    always = pl.lit(True)
     return Rules(
+        version=hashlib.sha256(spec.model_dump_json(by_alias=True).encode()).hexdigest()[:12],
         initial_status=spec.initial_status,
         requirements={status: pl.all_horizontal([c.expr() for c in conditions])
                       for status, conditions in spec.status_requirements.items()},
         status_rules=tuple(StatusRule(id=r.id, to=r.to, from_statuses=tuple(r.from_), when=r.when.expr(),
-                                      reason=r.reason or r.id) for r in spec.status_rules),
+                                      reason=r.reason or r.id, at_run_date=bool(r.when.fields() & set(TIME_FIELDS)))
+                           for r in spec.status_rules),
         score_base=spec.scoring.base,
         score_rules=tuple((r.id, r.points, r.when.expr()) for r in spec.scoring.rules),
-        ranks=tuple(sorted(((r.rank, r.min_score) for r in spec.scoring.ranks), key=lambda r: -r[1])),
-        territories=tuple((t.territory, tuple(c.upper() for c in t.countries)) for t in spec.routing.territories),
-        default_territory=spec.routing.default_territory,
-        queues=dict(spec.routing.queues),
-        do_not_contact_owner=spec.routing.do_not_contact_owner,
+        ranks=tuple(sorted(((r.rank, r.min_score, r.max_score) for r in spec.scoring.ranks), key=lambda r: -r[1])),
+        assessments=tuple(Assessment(a.id, a.name or a.id, a.applies_to.expr() if a.applies_to else always,
+                                     tuple(_question(q) for q in a.questions)) for a in spec.assessments),
+        crm_statuses={k.strip().lower(): v for k, v in spec.crm_statuses.items()},
+        territories=(*(Territory(t.territory, t.when.expr(), dict(t.teams)) for t in routing.territories),
+                     Territory(routing.default_territory.territory, None, dict(routing.default_territory.teams))),
+        teams={name: tuple(Member(m.name, float(m.weight), m.weekly_capacity, m.away) for m in team.members)
+               for name, team in routing.teams.items()},
+        assignment_rules=tuple(AssignmentRule(
+            r.id, r.when.expr() if r.when else always,
+            "owner" if r.owner else "owner_from" if r.owner_from else "role",
+            r.owner or r.owner_from or r.role, r.reason or r.id) for r in routing.assignment_rules),
+        fallback_owner=routing.fallback_owner,
     )
 
 
@@ -318,79 +387,3 @@ def load_rules(path: str | Path | None = None) -> Rules:
     spec, _ = load_config(path, RulesFile, label="rules", package="leadflow", resource="defaults/rules.yaml",
                           error=RulesError)
     return compile_rules(spec)
-
-
-def _with_fields(profiles: pl.DataFrame) -> pl.DataFrame:
-    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in FIELDS.items() if name not in profiles.columns]
-    return profiles.with_columns(missing) if missing else profiles
-
-
-def evaluate_status(profiles: pl.DataFrame, rules: Rules) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Apply the status rules. `profiles` has lead_id, status (null for a new lead), event times and fields.
-
-    Returns (profiles with the new status, transitions: lead_id, from_status, to_status, changed_at,
-    reason, rule_id). A new lead first enters the initial status (rule `new-lead`).
-    Event times: first_touch_at, last_touch_at, converted_event_at (first linked opportunity).
-    """
-    frame = _with_fields(profiles)
-    transitions = [frame.filter(pl.col("status").is_null()).select(
-        "lead_id", pl.lit(None, dtype=pl.Utf8).alias("from_status"), pl.lit(rules.initial_status).alias("to_status"),
-        pl.col("first_touch_at").alias("changed_at"), pl.lit("new lead").alias("reason"),
-        pl.lit("new-lead").alias("rule_id"),
-    )]
-    frame = frame.with_columns(pl.col("status").fill_null(rules.initial_status))
-    for _ in range(MAX_MOVES):
-        chosen = pl.lit(None, dtype=pl.Utf8)
-        for rule in reversed(rules.status_rules):
-            allowed = pl.col("status").is_in(list(rule.from_statuses)) & rule.when
-            if rule.to in rules.requirements:
-                allowed = allowed & rules.requirements[rule.to]
-            chosen = pl.when(allowed).then(pl.lit(rule.id)).otherwise(chosen)
-        frame = frame.with_columns(chosen.alias("_rule"))
-        moved = frame.filter(pl.col("_rule").is_not_null())
-        if moved.height == 0:
-            break
-        by_id = {r.id: r for r in rules.status_rules}
-        moves = moved.select("lead_id", pl.col("status").alias("from_status"), "_rule",
-                             "last_touch_at", "converted_event_at").with_columns(
-            pl.col("_rule").replace_strict({k: r.to for k, r in by_id.items()}, return_dtype=pl.Utf8)
-            .alias("to_status"),
-            pl.col("_rule").replace_strict({k: r.reason for k, r in by_id.items()}, return_dtype=pl.Utf8)
-            .alias("reason"),
-        ).with_columns(
-            pl.when(pl.col("to_status") == "Converted").then(pl.coalesce("converted_event_at", "last_touch_at"))
-            .otherwise(pl.col("last_touch_at")).alias("changed_at"),
-        )
-        transitions.append(moves.select("lead_id", "from_status", "to_status", "changed_at", "reason",
-                                        pl.col("_rule").alias("rule_id")))
-        frame = frame.join(moves.select("lead_id", pl.col("to_status").alias("_to")), on="lead_id", how="left") \
-            .with_columns(pl.coalesce("_to", "status").alias("status")).drop("_to")
-    return frame.drop("_rule", strict=False), pl.concat(transitions, how="vertical_relaxed")
-
-
-def evaluate_score(profiles: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Add score (1..100, base plus the points of every scoring rule that holds) and rank."""
-    frame = _with_fields(profiles)
-    points = [pl.when(expr).then(pl.lit(p)).otherwise(pl.lit(0)) for _, p, expr in rules.score_rules]
-    score = (pl.lit(rules.score_base) + pl.sum_horizontal(points)) if points else pl.lit(rules.score_base)
-    frame = frame.with_columns(score.clip(1, 100).cast(pl.Int32).alias("score"))
-    rank = pl.lit(rules.ranks[-1][0])
-    for name, minimum in reversed(rules.ranks):
-        rank = pl.when(pl.col("score") >= minimum).then(pl.lit(name)).otherwise(rank)
-    return frame.with_columns(rank.alias("rank"))
-
-
-def evaluate_routing(profiles: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Add territory (by country) and owner: the account owner, else the territory's queue; do-not-contact
-    leads go to the do-not-contact owner and never to sales or telemarketing."""
-    territory = pl.lit(rules.default_territory)
-    for name, countries in reversed(rules.territories):
-        territory = pl.when(pl.col("country").is_in(list(countries))).then(pl.lit(name)).otherwise(territory)
-    frame = _with_fields(profiles).with_columns(territory.alias("territory"))
-    if "account_owner" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("account_owner"))
-    queue = pl.col("territory").replace_strict(rules.queues, default=None, return_dtype=pl.Utf8)
-    return frame.with_columns(
-        pl.when(pl.col("do_not_contact").fill_null(False)).then(pl.lit(rules.do_not_contact_owner))
-        .otherwise(pl.coalesce("account_owner", queue)).alias("owner")
-    )

@@ -37,7 +37,7 @@ def stage_crm_snapshot(raw: dict[str, pl.DataFrame], landed_files: list[str]) ->
     contacts, rej_contacts = _valid(raw["contacts"], "contacts")
     leads, rej_leads = _valid(raw["leads"], "leads")
     opportunities, rej_opps = _valid(raw["opportunities"], "opportunities")
-    _, rej_campaigns = _valid(raw["campaigns"], "campaigns")
+    campaigns, rej_campaigns = _valid(raw["campaigns"], "campaigns")
 
     opportunities = opportunities.select(
         "opportunity_id", "lead_id", "account_id", "contact_id", "name", "stage",
@@ -80,5 +80,16 @@ def stage_crm_snapshot(raw: dict[str, pl.DataFrame], landed_files: list[str]) ->
                        how="vertical_relaxed")
     rejections = pl.concat([rej_accounts, rej_contacts, rej_leads, rej_opps, rej_campaigns], how="vertical_relaxed")
     rejections = rejections.filter(pl.col("source_file").is_in(list(landed_files)))
+    crm_leads = leads.select(
+        "lead_id", pl.col("status").str.strip_chars(), pl.col("owner").str.strip_chars(),
+        parse_timestamp("created_at").alias("created_at"), pl.col("source").str.strip_chars(),
+        pl.col("custom_fields").str.json_path_match("$.rank").alias("rank"),  # a rank column the CRM export may add
+    )
+    campaigns = campaigns.select(
+        "campaign_id", "name", pl.col("channel").str.strip_chars(),
+        pl.col("cost").str.replace_all(r"[^0-9.\-]", "").cast(pl.Float64, strict=False).alias("cost"),
+        parse_timestamp("start_date").alias("start_date"),
+    )
     return {"crm_people": people, "crm_accounts": accounts, "crm_opportunities": opportunities,
+            "crm_leads": crm_leads, "crm_campaigns": campaigns,
             "crm_rejections": rejections}

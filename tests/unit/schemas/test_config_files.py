@@ -76,28 +76,28 @@ DELETE = object()
 
 # (file, edits, problems the message names: each `<entry>.<field>: <what is wrong>`)
 WRONG_ENTRIES = {
-    "rules: unknown key": ("rules", [("status_rules", 1, "form", ["Unqualified"])], [
-        "status_rules[1] (qualified-bant-event): unknown key `form` (known: id, to, from, when, reason)"]),
+    "rules: unknown key": ("rules", [("status_rules", 2, "form", ["Unqualified"])], [
+        "status_rules[2] (qualified-bant-event): unknown key `form` (known: id, to, from, when, reason)"]),
     "rules: two unknown keys of one entry": ("rules", [("scoring", "ranks", 0, "max", 100),
                                                        ("scoring", "ranks", 0, "label", "on fire")], [
-        "scoring.ranks[0] (Hot): unknown keys `max`, `label` (known: rank, min_score)"]),
+        "scoring.ranks[0] (Hot): unknown keys `max`, `label` (known: rank, min_score, max_score)"]),
     "rules: wrong type": ("rules", [("scoring", "rules", 0, "points", "lots")], [
         "scoring.rules[0] (budget-approved).points: needs a whole number, got 'lots'"]),
-    "rules: wrong literal": ("rules", [("status_rules", 2, "to", "Won")], [
-        "status_rules[2] (retired-telemarketer-no).to: unknown status 'Won' "
+    "rules: wrong literal": ("rules", [("status_rules", 3, "to", "Won")], [
+        "status_rules[3] (retired-telemarketer-no).to: unknown status 'Won' "
         "(known statuses: Unqualified, Qualified, Converted, Retired)"]),
     "rules: several at once": ("rules", [
-        ("status_rules", 1, "when", "all", 0, "field", "budget"),
-        ("status_rules", 1, "when", "all", 1, "lte", "soon"),
+        ("status_rules", 2, "when", "all", 0, "field", "budget"),
+        ("status_rules", 2, "when", "all", 1, "lte", "soon"),
         ("scoring", "rules", 5, "when", "field", "country"),
         ("scoring", "ranks", 2, "min_score", 5),
-        ("routing", "queues", "APAC", DELETE),
+        ("routing", "assignment_rules", 0, "role", "closers"),
     ], [
-        "status_rules[1] (qualified-bant-event).when.all[0] (budget).field: unknown field 'budget'",
-        "status_rules[1] (qualified-bant-event).when.all[1] (timeframe_months).lte: needs a number, got 'soon'",
+        "status_rules[2] (qualified-bant-event).when.all[0] (budget).field: unknown field 'budget'",
+        "status_rules[2] (qualified-bant-event).when.all[1] (timeframe_months).lte: needs a number, got 'soon'",
         "scoring.rules[5] (attended-event).when.field: 'contains' works on list fields only, country is not one",
-        "scoring.ranks: the lowest rank must start at min_score 1",
-        "routing.queues: no queue for territory APAC",
+        "scoring.ranks: the lowest band starts at 5: scores 1 to 4 get no rank",
+        "routing.assignment_rules[0] (do-not-contact): give exactly one of owner, owner_from or role, got owner, role",
     ]),
     "sources: unknown key": ("sources", [("sources", 0, "colums", {})], [
         "sources[0] (callpoint): unknown key `colums` (known: name, folder, description, read, columns, values, "

@@ -1,185 +1,149 @@
-"""The published lead row (leadflow.qualify.leads): first-touch fields never overwritten, status times from the
-status changes, only leads whose row changes come back (stamped updated_at); qualify_leads applies the rules file
-to a lead's profile, account and firmographics."""
+"""Every lead re-evaluated (leadflow.qualify.leads): the candidates (touched profiles and every untouched published
+lead, with account, CRM lead and overrides), the published rows (status times, first touch kept, only changed rows),
+and a re-evaluation that changes nothing writing nothing."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import polars as pl
-import pytest
 
-from leadflow.qualify.leads import LEAD_COLUMNS, golden_leads, qualify_leads
+from leadflow.qualify.leads import LEAD_COLUMNS, lead_candidates, published_rows, qualify_leads
+from leadflow.qualify.overrides import OVERRIDE_SCHEMA
+from leadflow.qualify.routing import STATE_SCHEMA
 from leadflow.qualify.rules import load_rules
 
-NOW = datetime(2026, 11, 16, 6, 0)
-LATER = datetime(2026, 11, 23, 6, 0)
+AS_OF = datetime(2026, 11, 30)
+NOW = datetime(2026, 11, 30, 6, 0)
 DAY = {d: datetime(2026, 11, d) for d in range(1, 31)}
+RULES = load_rules()
 TYPES = {"score": pl.Int32, "employee_count": pl.Int32, "touch_count": pl.Int32, "timeframe_months": pl.Int32,
-         "is_existing_customer": pl.Boolean, "decision_maker": pl.Boolean, "do_not_contact": pl.Boolean,
-         "first_touch_at": pl.Datetime("us"), "last_touch_at": pl.Datetime("us"), "qualified_at": pl.Datetime("us"),
-         "converted_at": pl.Datetime("us"), "retired_at": pl.Datetime("us"), "created_at": pl.Datetime("us"),
-         "updated_at": pl.Datetime("us")}
+         "assessment_score": pl.Int32, "is_existing_customer": pl.Boolean, "decision_maker": pl.Boolean,
+         "do_not_contact": pl.Boolean, "has_opportunity": pl.Boolean, "response_types": pl.List(pl.Utf8),
+         **{c: pl.Datetime("us") for c in ("first_touch_at", "last_touch_at", "qualified_at", "converted_at",
+                                           "retired_at", "created_at", "updated_at", "converted_event_at")}}
 PUBLISHED = {c: TYPES.get(c, pl.Utf8) for c in LEAD_COLUMNS}
-STAGED = {c: t for c, t in PUBLISHED.items()
-          if c not in ("qualified_at", "converted_at", "retired_at", "created_at", "updated_at")}
-CHANGES = {"lead_id": pl.Utf8, "from_status": pl.Utf8, "to_status": pl.Utf8, "changed_at": pl.Datetime("us"),
-           "reason": pl.Utf8, "rule_id": pl.Utf8}
-
-
-def _staged(lead_id="L1", **fields) -> dict:
-    return {**dict.fromkeys(STAGED), "lead_id": lead_id, "status": "Unqualified", "score": 30, "rank": "Cool",
-            "owner": "na-inside-sales", "territory": "North America", "first_name": "Ann", "email": "ann@acme.com",
-            "source": "campaign_response", "campaign_id": "C-WEBINAR", "touch_count": 1, "do_not_contact": False,
-            "first_touch_at": DAY[2], "last_touch_at": DAY[2], **fields}
-
-
-def _change(lead_id, to_status, day, from_status=None) -> dict:
-    return {"lead_id": lead_id, "from_status": from_status, "to_status": to_status, "changed_at": DAY[day],
-            "reason": "test", "rule_id": "test"}
-
-
-def _golden(staged: list[dict], changes: list[dict] = (), current: pl.DataFrame | None = None, now=NOW):
-    current = pl.DataFrame(schema=PUBLISHED) if current is None else current
-    return golden_leads(pl.DataFrame(staged, schema=STAGED), pl.DataFrame(list(changes), schema=CHANGES), current,
-                        now)
-
-
-def test_a_new_lead_is_created_at_its_first_touch_with_its_status_times():
-    leads, changes = _golden([_staged(status="Qualified", last_touch_at=DAY[9])],
-                             [_change("L1", "Unqualified", 2), _change("L1", "Qualified", 9, "Unqualified")])
-    [lead] = leads.rows(named=True)
-    assert leads.columns == list(LEAD_COLUMNS)
-    assert (lead["created_at"], lead["qualified_at"], lead["converted_at"], lead["retired_at"]) == (
-        DAY[2], DAY[9], None, None)
-    assert lead["updated_at"] == NOW
-    assert changes["to_status"].to_list() == ["Unqualified", "Qualified"]
-
-
-def test_an_unchanged_lead_is_not_returned_nor_its_changes():
-    first, _ = _golden([_staged()], [_change("L1", "Unqualified", 2)])
-    leads, changes = _golden([_staged()], [_change("L1", "Unqualified", 2)], current=first, now=LATER)
-    assert leads.height == 0 and changes.height == 0
-
-
-def test_only_the_leads_that_changed_come_back_stamped_now():
-    published, _ = _golden([_staged("L1"), _staged("L2", first_name="Bob")],
-                           [_change("L1", "Unqualified", 2), _change("L2", "Unqualified", 2)])
-    leads, changes = _golden([_staged("L1"), _staged("L2", first_name="Bob", phone="+14155550100", status="Retired")],
-                             [_change("L2", "Retired", 9, "Unqualified")], current=published, now=LATER)
-    assert leads.select("lead_id", "status", "phone", "retired_at", "updated_at").rows() == [
-        ("L2", "Retired", "+14155550100", DAY[9], LATER)]
-    assert changes.select("lead_id", "to_status").rows() == [("L2", "Retired")]
-
-
-@pytest.mark.parametrize("field, staged_value", [
-    ("source", "telemarketer/callpoint"),
-    ("campaign_id", "TM-CALLPOINT"),
-    ("first_touch_at", DAY[1]),
-])
-def test_first_touch_fields_are_never_overwritten(field, staged_value):
-    published, _ = _golden([_staged()], [_change("L1", "Unqualified", 2)])
-    leads, _ = _golden([_staged(**{field: staged_value}, touch_count=2, last_touch_at=DAY[9])], [],
-                       current=published, now=LATER)
-    [lead] = leads.rows(named=True)
-    assert (lead["source"], lead["campaign_id"], lead["first_touch_at"], lead["created_at"]) == (
-        "campaign_response", "C-WEBINAR", DAY[2], DAY[2])
-    assert (lead["touch_count"], lead["last_touch_at"], lead["updated_at"]) == (2, DAY[9], LATER)
-
-
-def test_a_status_time_once_published_is_kept():
-    published, _ = _golden([_staged(status="Qualified")], [_change("L1", "Qualified", 5)])
-    leads, changes = _golden([_staged(status="Converted")],
-                             [_change("L1", "Qualified", 12), _change("L1", "Converted", 20, "Qualified")],
-                             current=published, now=LATER)
-    [lead] = leads.rows(named=True)
-    assert (lead["status"], lead["qualified_at"], lead["converted_at"]) == ("Converted", DAY[5], DAY[20])
-    assert changes.height == 2
-
-
-def test_a_lead_changed_only_in_a_status_time_is_returned():
-    published, _ = _golden([_staged(status="Retired")], [])
-    leads, _ = _golden([_staged(status="Retired")], [_change("L1", "Retired", 9, "Unqualified")],
-                       current=published, now=LATER)
-    assert leads.select("lead_id", "retired_at").rows() == [("L1", DAY[9])]
-
-
-# ---- qualify_leads: the rules file on profile, account and firmographics -------------------------------------
-
-PROFILE = {
-    "lead_id": pl.Utf8, "status": pl.Utf8, "first_name": pl.Utf8, "last_name": pl.Utf8, "email": pl.Utf8,
-    "phone": pl.Utf8, "company": pl.Utf8, "domain": pl.Utf8, "contact_id": pl.Utf8, "crm_lead_id": pl.Utf8,
-    "source": pl.Utf8, "campaign_id": pl.Utf8, "job_title": pl.Utf8, "country": pl.Utf8, "state": pl.Utf8,
-    "city": pl.Utf8, "product_interest": pl.Utf8, "budget_status": pl.Utf8, "timeframe_months": pl.Int32,
-    "decision_maker": pl.Boolean, "do_not_contact": pl.Boolean, "touch_count": pl.Int32,
-    "first_touch_at": pl.Datetime("us"), "last_touch_at": pl.Datetime("us"), "response_types": pl.List(pl.Utf8),
-    "last_disposition": pl.Utf8, "custom_fields": pl.Utf8, "has_opportunity": pl.Boolean,
-    "converted_event_at": pl.Datetime("us"),
-}
-ACCOUNTS = pl.DataFrame({"lead_id": ["L1", "L2"], "account_id": ["A-ACME", "PA-1"],
-                         "account_match": ["domain", "prospect"], "is_existing_customer": [True, False],
-                         "account_owner": ["jordan.lee", None]})
-# the leads' companies as their accounts publish them (leadflow.enrich.accounts.lead_company_fields)
-COMPANY = pl.DataFrame({"lead_id": ["L1", "L2"], "industry": ["Manufacturing", "Software"],
-                        "employee_count": [5000, 45], "company_country": ["US", "DE"],
-                        "company_state": ["CA", None], "company_city": ["San Jose", "Berlin"]},
-                       schema_overrides={"employee_count": pl.Int32})
+PROFILE = {**{c: TYPES.get(c, pl.Utf8) for c in (
+    "lead_id", "first_name", "last_name", "email", "company", "domain", "contact_id", "crm_lead_id", "source",
+    "campaign_id", "country", "state", "city", "product_interest", "budget_status", "timeframe_months",
+    "decision_maker", "do_not_contact", "touch_count", "first_touch_at", "last_touch_at", "custom_fields",
+    "response_types", "last_disposition", "vendor", "has_opportunity", "converted_event_at")}}
+NO_ASSIGNMENTS = pl.DataFrame(schema={"lead_id": pl.Utf8, "owner": pl.Utf8, "team": pl.Utf8, "territory": pl.Utf8,
+                                      "rule_id": pl.Utf8})
+ACCOUNTS = pl.DataFrame({"account_id": ["A-ACME", "PA-1"], "owner": ["jordan.lee", None],
+                         "is_customer": [True, False], "industry": ["Manufacturing", "Software"],
+                         "employee_count": [5000, 45], "country": ["US", None], "state": ["CA", None],
+                         "city": ["San Jose", None]}, schema_overrides={"employee_count": pl.Int32})
+CRM_LEADS = pl.DataFrame({"lead_id": ["CL-1", "CL-2"], "status": ["Working", "Qualified"], "owner": ["casey.brown",
+                          "sam.patel"], "created_at": [datetime(2024, 5, 1), datetime(2025, 1, 2)],
+                          "source": ["Trade show", "Partner"], "rank": [None, "Hot"]})
+CAMPAIGNS = pl.DataFrame({"campaign_id": ["C-WEB"], "channel": ["webinar"]})
+NO_OVERRIDES = pl.DataFrame(schema=OVERRIDE_SCHEMA)
 
 
 def _profile(lead_id, **fields) -> dict:
     return {**dict.fromkeys(PROFILE), "lead_id": lead_id, "first_name": "Ann", "source": "campaign_response",
-            "campaign_id": "C-EVENT", "country": "US", "budget_status": "unknown", "do_not_contact": False,
-            "touch_count": 1, "first_touch_at": DAY[2], "last_touch_at": DAY[2], "response_types": [],
-            "has_opportunity": False, **fields}
+            "campaign_id": "C-WEB", "country": "DE", "city": "Berlin", "budget_status": "unknown",
+            "do_not_contact": False, "touch_count": 1, "first_touch_at": DAY[20], "last_touch_at": DAY[20],
+            "response_types": ["webinar"], "has_opportunity": False, **fields}
 
 
-BANT = {"budget_status": "approved", "timeframe_months": 2, "decision_maker": True,
-        "response_types": ["attended_event"], "product_interest": "Analytics"}
+def _published(lead_id, **fields) -> dict:
+    return {**dict.fromkeys(PUBLISHED), "lead_id": lead_id, "status": "Unqualified", "score": 13, "rank": "Cool",
+            "first_name": "Bo", "source": "campaign_response", "campaign_id": "C-WEB", "country": "US",
+            "touch_count": 1, "do_not_contact": False, "first_touch_at": DAY[1], "last_touch_at": DAY[1],
+            "created_at": DAY[1], "response_types": ["webinar"], "has_opportunity": False, **fields}
 
 
-def _qualify(profiles: list[dict], current: pl.DataFrame | None = None, now=NOW):
-    current = pl.DataFrame(schema=PUBLISHED) if current is None else current
-    return qualify_leads(pl.DataFrame(profiles, schema=PROFILE), ACCOUNTS, COMPANY, current, load_rules(), now)
+def _candidates(profiles=(), published=(), links=None, overrides=NO_OVERRIDES):
+    links = links if links is not None else pl.DataFrame({"lead_id": [p["lead_id"] for p in profiles],
+                                                          "account_id": ["PA-1"] * len(profiles)},
+                                                         schema={"lead_id": pl.Utf8, "account_id": pl.Utf8})
+    frame = lead_candidates(pl.DataFrame(list(profiles), schema=PROFILE), links,
+                            pl.DataFrame(list(published), schema=PUBLISHED), ACCOUNTS, CRM_LEADS, CAMPAIGNS,
+                            overrides, RULES)
+    return {r["lead_id"]: r for r in frame.rows(named=True)}
 
 
-def test_new_leads_are_qualified_scored_and_routed_by_the_rules():
-    leads, changes = _qualify([
-        _profile("L1", domain="acme.com", last_touch_at=DAY[9], **BANT),
-        _profile("L2", domain="initech.com", country="DE", do_not_contact=True),
-    ])
-    by_id = {lead["lead_id"]: lead for lead in leads.rows(named=True)}
-    assert {k: (v["status"], v["rank"], v["territory"], v["owner"]) for k, v in by_id.items()} == {
-        "L1": ("Qualified", "Hot", "North America", "jordan.lee"),
-        "L2": ("Unqualified", "Cool", "EMEA", "marketing-ops")}
-    assert {k: (v["account_id"], v["is_existing_customer"], v["industry"], v["employee_count"])
-            for k, v in by_id.items()} == {"L1": ("A-ACME", True, "Manufacturing", 5000),
-                                           "L2": ("PA-1", False, "Software", 45)}
-    assert (by_id["L1"]["qualified_at"], by_id["L1"]["created_at"]) == (DAY[9], DAY[2])
-    assert sorted(changes.select("lead_id", "to_status", "rule_id").rows()) == [
-        ("L1", "Qualified", "qualified-bant-event"), ("L1", "Unqualified", "new-lead"),
-        ("L2", "Unqualified", "new-lead")]
+def test_every_published_lead_is_a_candidate_not_only_the_touched_ones():
+    leads = _candidates([_profile("L1")], [_published("L1", status="Qualified"), _published("L2")])
+    assert sorted(leads) == ["L1", "L2"]
+    assert (leads["L1"]["status"], leads["L1"]["first_name"]) == ("Qualified", "Ann")  # fresh profile, kept status
+    assert (leads["L2"]["first_name"], leads["L2"]["campaign_channel"]) == ("Bo", "webinar")
 
 
-def test_a_lead_is_located_and_routed_where_its_company_is_when_that_is_known():
-    leads, _ = _qualify([
-        _profile("L1", country="GB", state=None, city="London"),   # works for Acme (US): routed by the company
-        _profile("L3", country="FR", city="Paris"),                 # no account: where the lead said it is
-    ])
-    by_id = {lead["lead_id"]: lead for lead in leads.rows(named=True)}
-    assert {k: (v["country"], v["state"], v["city"], v["territory"]) for k, v in by_id.items()} == {
-        "L1": ("US", "CA", "San Jose", "North America"), "L3": ("FR", None, "Paris", "EMEA")}
+def test_a_lead_reads_its_accounts_owner_customer_flag_firmographics_and_location():
+    links = pl.DataFrame({"lead_id": ["L1", "L2"], "account_id": ["A-ACME", "PA-1"]})
+    leads = _candidates([_profile("L1"), _profile("L2")], links=links)
+    assert (leads["L1"]["account_owner"], leads["L1"]["is_existing_customer"], leads["L1"]["industry"],
+            leads["L1"]["country"], leads["L1"]["city"]) == ("jordan.lee", True, "Manufacturing", "US", "San Jose")
+    assert (leads["L2"]["industry"], leads["L2"]["country"], leads["L2"]["city"]) == ("Software", "DE", "Berlin")
 
 
-def test_qualifying_again_with_nothing_new_changes_nothing():
-    published, _ = _qualify([_profile("L1", domain="acme.com", **BANT)])
-    leads, changes = _qualify([_profile("L1", domain="acme.com", status="Qualified", **BANT)], published, LATER)
-    assert leads.height == 0 and changes.height == 0
+def test_a_matched_crm_lead_keeps_its_creation_date_source_and_owner_and_its_decided_status():
+    leads = _candidates([_profile("L1", crm_lead_id="CL-1"), _profile("L2", crm_lead_id="CL-2")])
+    assert (leads["L1"]["created_at"], leads["L1"]["source"], leads["L1"]["crm_owner"]) == (
+        datetime(2024, 5, 1), "Trade show", "casey.brown")
+    assert leads["L1"]["status_override"] is None                # "Working" is not a decision the rules map
+    assert (leads["L2"]["status_override"], leads["L2"]["status_override_source"], leads["L2"]["rank_override"]) == (
+        "Qualified", "crm", "Hot")
 
 
-def test_an_opportunity_converts_a_published_lead_at_its_creation():
-    published, _ = _qualify([_profile("L1", domain="acme.com", **BANT)])
-    leads, changes = _qualify([_profile("L1", domain="acme.com", status="Qualified", has_opportunity=True,
-                                        converted_event_at=DAY[20], **BANT)], published, LATER)
-    [lead] = leads.rows(named=True)
-    assert (lead["status"], lead["qualified_at"], lead["converted_at"], lead["updated_at"]) == (
-        "Converted", DAY[2], DAY[20], LATER)
-    assert changes.select("from_status", "to_status", "rule_id").rows() == [
-        ("Qualified", "Converted", "converted-by-opportunity")]
+def test_an_overrides_file_beats_the_crm():
+    overrides = pl.DataFrame({"lead_id": ["L2", "L2"], "field": ["status", "owner"], "value": ["Retired", "ana"],
+                              "source": ["file:o.csv"] * 2, "note": [None, None]}, schema=OVERRIDE_SCHEMA)
+    leads = _candidates([_profile("L2", crm_lead_id="CL-2")], overrides=overrides)
+    assert (leads["L2"]["status_override"], leads["L2"]["status_override_source"], leads["L2"]["owner_override"]) == (
+        "Retired", "file:o.csv", "ana")
+
+
+def _qualify(profiles, published=(), current=NO_ASSIGNMENTS, state=None):
+    published = pl.DataFrame(list(published), schema=PUBLISHED)
+    candidates = lead_candidates(pl.DataFrame(list(profiles), schema=PROFILE),
+                                 pl.DataFrame({"lead_id": [p["lead_id"] for p in profiles],
+                                               "account_id": [None] * len(profiles)},
+                                              schema={"lead_id": pl.Utf8, "account_id": pl.Utf8}),
+                                 published, ACCOUNTS, CRM_LEADS, CAMPAIGNS, NO_OVERRIDES, RULES)
+    return qualify_leads(candidates, published, current,
+                         state if state is not None else pl.DataFrame(schema=STATE_SCHEMA), RULES, AS_OF, NOW)
+
+
+def test_a_re_evaluation_that_changes_nothing_writes_nothing():
+    first = _qualify([_profile("L1"), _profile("L2", status=None)])
+    assert first.leads.height == 2 and first.assignments.height == 2
+    published = [{**row, "updated_at": NOW} for row in first.leads.rows(named=True)]
+    current = first.assignments.select("lead_id", "owner", "team", "territory", "rule_id")
+    again = _qualify([], published, current, first.routing_state)
+    assert (again.leads.height, again.status_changes.height, again.assignments.height) == (0, 0, 0)
+    assert again.evaluated.height == 2
+
+
+def test_a_lead_goes_stale_after_30_days_and_is_handed_to_telemarketing():
+    hot = {"budget_status": "approved", "decision_maker": True, "timeframe_months": 2, "product_interest": "CRM"}
+    first = _qualify([_profile("L1", **hot)])
+    published = [{**row, "updated_at": NOW} for row in first.leads.rows(named=True)]
+    current = first.assignments.select("lead_id", "owner", "team", "territory", "rule_id")
+    assert first.leads["rank"][0] == "Hot" and first.leads["team"][0] == "qualifiers"
+    later = _qualify([], [{**published[0], "created_at": AS_OF - timedelta(days=31)}], current, first.routing_state)
+    assert later.leads.select("team", "owner").rows()[0][0] == "telemarketing"
+    assert later.assignments.select("rule_id", "reason").rows() == [
+        ("stale-to-telemarketing", "older than 30 days, still Unqualified, rank Hot or Warm (the 30-day rule)")]
+
+
+def test_published_rows_keep_first_touch_and_status_times():
+    current = pl.DataFrame([_published("L1", status="Retired", qualified_at=DAY[3], retired_at=DAY[5],
+                                       first_touch_at=DAY[1], campaign_id="C-FIRST")], schema=PUBLISHED)
+    evaluated = pl.DataFrame([{**_published("L1", status="Retired", first_touch_at=DAY[9], campaign_id="C-LATER",
+                                            qualified_at=None, retired_at=None), "rules_version": "v2"}],
+                             schema=PUBLISHED)
+    transitions = pl.DataFrame({"lead_id": ["L1", "L1", "L1"], "to_status": ["Unqualified", "Qualified", "Retired"],
+                                "changed_at": [DAY[20], DAY[21], DAY[22]]})
+    [row] = published_rows(evaluated, transitions, current, NOW).rows(named=True)
+    assert (row["first_touch_at"], row["campaign_id"]) == (DAY[1], "C-FIRST")
+    assert (row["qualified_at"], row["retired_at"], row["updated_at"]) == (DAY[3], DAY[22], NOW)  # retired: latest
+
+
+def test_a_new_rules_version_alone_rewrites_no_row():
+    current = pl.DataFrame([_published("L1", rules_version="old")], schema=PUBLISHED)
+    evaluated = current.with_columns(pl.lit("new").alias("rules_version"))
+    assert published_rows(evaluated, pl.DataFrame(schema={"lead_id": pl.Utf8, "to_status": pl.Utf8,
+                                                          "changed_at": pl.Datetime("us")}),
+                          current, NOW).height == 0

@@ -1,112 +1,91 @@
-"""Qualification, scoring and routing rules: the classic BANT rule, product requirement, ranks, routing, errors."""
+"""The rules file (leadflow.qualify.rules): the shipped file loads, each kind of mistake gives its own message naming
+the entry and field (all at once), rank names and bands come from the file, and the version is a hash of the rules
+(not of comments or layout)."""
 
-from datetime import datetime
+import copy
+from importlib import resources
 
-import polars as pl
 import pytest
 
-from leadflow.qualify.rules import (
-    RulesError, evaluate_routing, evaluate_score, evaluate_status, load_rules, parse_rules,
-)
+from leadflow.qualify.rules import RulesError, load_rules, parse_rules
+from schemas.config_files import parse_yaml
 
-T = datetime(2026, 11, 10)
-
-
-def _profile(**fields):
-    base = {"lead_id": "L1", "status": None, "first_touch_at": T, "last_touch_at": T, "converted_event_at": None,
-            "budget_status": "approved", "timeframe_months": 2, "decision_maker": True,
-            "response_types": ["attended_event"], "product_interest": "Analytics", "last_disposition": None,
-            "has_opportunity": False, "do_not_contact": False, "country": "US", "touch_count": 1}
-    base.update(fields)
-    return pl.DataFrame([base], schema_overrides={"response_types": pl.List(pl.Utf8), "status": pl.Utf8,
-                                                   "converted_event_at": pl.Datetime("us"),
-                                                   "last_disposition": pl.Utf8, "product_interest": pl.Utf8})
+# read as the loader reads it (YAML's `NO` stays the country Norway)
+DEFAULT = parse_yaml(resources.files("leadflow").joinpath("defaults/rules.yaml").read_text(), "rules")
 
 
-@pytest.mark.parametrize("fields, expected", [
-    ({}, "Qualified"),
-    ({"product_interest": None}, "Unqualified"),
-    ({"budget_status": "pending"}, "Unqualified"),
-    ({"timeframe_months": 4}, "Unqualified"),
-    ({"decision_maker": False}, "Unqualified"),
-    ({"decision_maker": None}, "Unqualified"),
-    ({"response_types": ["webinar"]}, "Unqualified"),
-    ({"has_opportunity": True, "converted_event_at": datetime(2026, 11, 20)}, "Converted"),
-    ({"response_types": ["telemarketing_call"], "last_disposition": "not_interested"}, "Retired"),
-])
-def test_status_rules(fields, expected):
-    leads, changes = evaluate_status(_profile(**fields), load_rules())
-    assert leads["status"][0] == expected
-    assert changes["rule_id"][0] == "new-lead" and changes["to_status"][0] == "Unqualified"
+def _edited(*edits) -> dict:
+    doc = copy.deepcopy(DEFAULT)
+    for path, value in edits:
+        node = doc
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    return doc
 
 
-def test_qualified_then_converted_records_both_changes_with_rules():
-    leads, changes = evaluate_status(_profile(status="Unqualified", has_opportunity=True,
-                                              converted_event_at=datetime(2026, 11, 20)), load_rules())
-    assert leads["status"][0] == "Converted"
-    assert changes.select("from_status", "to_status", "rule_id").rows() == [
-        ("Unqualified", "Converted", "converted-by-opportunity")]
-    assert changes["changed_at"][0] == datetime(2026, 11, 20)
-
-
-def test_score_and_rank_are_bounded():
+def test_the_shipped_rules_load_with_their_ranks_teams_and_rules():
     rules = load_rules()
-    hot = evaluate_score(_profile(), rules)
-    cold = evaluate_score(_profile(budget_status="none", timeframe_months=None, decision_maker=False,
-                                   response_types=[], last_disposition="not_interested"), rules)
-    assert hot["rank"][0] == "Hot" and 70 <= hot["score"][0] <= 100
-    assert cold["score"][0] == 1 and cold["rank"][0] == "Cool"
+    assert rules.rank_names == ["Hot", "Warm", "Cool"]
+    assert [a.id for a in rules.assessments] == ["telemarketing-bant", "event-form"]
+    assert [t.name for t in rules.territories] == ["North America", "EMEA", "APAC", "International"]
+    assert "stale-to-telemarketing" in [r.id for r in rules.assignment_rules]
+    assert len(rules.version) == 12
 
 
-@pytest.mark.parametrize("country, dnc, owner, territory", [
-    ("US", False, "na-inside-sales", "North America"),
-    ("DE", False, "emea-inside-sales", "EMEA"),
-    ("BR", False, "intl-inside-sales", "International"),
-    ("US", True, "marketing-ops", "North America"),
-    ("NO", False, "emea-inside-sales", "EMEA"),  # `NO` in the rules file is Norway, not a YAML false
+def test_the_version_changes_with_a_rule_not_with_a_comment(tmp_path):
+    text = resources.files("leadflow").joinpath("defaults/rules.yaml").read_text()
+    (tmp_path / "a.yaml").write_text("# a comment\n" + text)
+    (tmp_path / "b.yaml").write_text(text.replace("points: 25, when: {field: budget_status, equals: approved}",
+                                                  "points: 30, when: {field: budget_status, equals: approved}", 1))
+    assert load_rules(tmp_path / "a.yaml").version == load_rules().version
+    assert load_rules(tmp_path / "b.yaml").version != load_rules().version
+
+
+def test_rank_names_and_bands_are_the_files():
+    rules = parse_rules(_edited((("scoring", "ranks"), [
+        {"rank": "A", "min_score": 80, "max_score": 100}, {"rank": "B", "min_score": 50, "max_score": 79},
+        {"rank": "C", "min_score": 1, "max_score": 49}]),
+        (("routing", "assignment_rules", 6, "when", "all", 2), {"field": "rank", "in": ["A", "B"]})))
+    assert rules.rank_names == ["A", "B", "C"] and rules.ranks[1] == ("B", 50, 79)
+
+
+@pytest.mark.parametrize("edits, message", [
+    ([(("scoring", "ranks", 2, "max_score"), 35)], "scores 36 to 39 fall between ranks Cool and Warm: a gap"),
+    ([(("scoring", "ranks", 1, "min_score"), 30)], "ranks Cool (1-39) and Warm (30-69) overlap"),
+    ([(("scoring", "ranks", 2, "min_score"), 5)], "the lowest band starts at 5: scores 1 to 4 get no rank"),
+    ([(("scoring", "ranks", 0, "max_score"), 90)], "the highest band ends at 90: scores 91 to 100 get no rank"),
+    ([(("scoring", "ranks", 1, "rank"), "Hot")], "another rank is named 'Hot'"),
+    ([(("scoring", "ranks", 0, "min_score"), 101)], "less than or equal to 100"),
+    ([(("status_rules", 0, "to"), "Won")], "status_rules[0] (converted-by-opportunity).to: unknown status 'Won'"),
+    ([(("status_rules", 1, "id"), "converted-by-opportunity")], "another status rule has the id"),
+    ([(("scoring", "rules", 0, "when"), {"field": "score", "gte": 50})],
+     "scoring.rules[0] (budget-approved).when: a scoring rule cannot read score"),
+    ([(("assessments", 0, "questions", 0, "ranges"), [{"lte": 3, "points": 1}])],
+     "give exactly one of answers (points per answer), ranges (points per numeric range) or when_given"),
+    ([(("assessments", 0, "questions", 0, "from"), "budget")], "questions[0] (budget).from: unknown field 'budget'"),
+    ([(("routing", "teams", "qualifiers", "members", 0, "weight"), 0)], "needs a weight above 0"),
+    ([(("routing", "teams", "qualifiers", "members", 1, "name"), "jamie.rossi")], "another member has the name"),
+    ([(("routing", "territories", 0, "teams", "sales"), "closers")], "no team named 'closers'"),
+    ([(("routing", "assignment_rules", 6, "role"), "closers")], "territory North America names no team for role"),
+    ([(("routing", "assignment_rules", 0, "owner_from"), "account_owner")],
+     "give exactly one of owner, owner_from or role, got owner, owner_from"),
+    ([(("routing", "assignment_rules", 1, "owner_from"), "partner_owner")], "owner_from: 'partner_owner' is not one of 'account_owner' or 'crm_owner'"),
+    ([(("crm_statuses", "Won"), "Victorious")], "crm_statuses.Won: unknown status 'Victorious'"),
+    ([(("version",), 1)], "version: 1 is not one of 2"),
 ])
-def test_routing(country, dnc, owner, territory):
-    routed = evaluate_routing(_profile(country=country, do_not_contact=dnc), load_rules())
-    assert (routed["owner"][0], routed["territory"][0]) == (owner, territory)
-
-
-def test_account_owner_wins_over_queue():
-    routed = evaluate_routing(_profile().with_columns(pl.lit("jordan.lee").alias("account_owner")), load_rules())
-    assert routed["owner"][0] == "jordan.lee"
-
-
-@pytest.mark.parametrize("doc, message", [
-    ({"status_rules": [{"id": "a", "to": "Won", "when": {"field": "touch_count", "gte": 1}}]}, "unknown status 'Won'"),
-    ({"status_rules": [{"id": "a", "to": "Qualified", "when": {"field": "budget", "equals": 1}}]}, "unknown field 'budget'"),
-    ({"status_rules": [{"id": "a", "to": "Qualified", "when": {"field": "touch_count", "lte": "x"}}]}, "needs a number"),
-    ({"status_rules": [{"id": "a", "to": "Qualified", "when": {"field": "country", "contains": "US"}}]},
-     "list fields only"),
-    ({"scoring": {"ranks": [{"rank": "Hot", "min_score": 50}]}}, "lowest rank must start at min_score 1"),
-    ({"scoring": {"ranks": [{"rank": "Hot", "min_score": 50}, {"rank": "Hot", "min_score": 1}]}},
-     r"scoring.ranks\[1\] \(Hot\): another rank is named 'Hot'"),
-    ({"scoring": {"ranks": [{"rank": "Hot", "min_score": 1}, {"rank": "Cool", "min_score": 1}]}},
-     r"scoring.ranks\[1\] \(Cool\): another rank starts at min_score 1"),
-    ({"status_rules": [{"id": "a", "to": "Qualified", "when": {"field": "touch_count", "gte": 1}}] * 2},
-     r"status_rules\[1\] \(a\): another status rule has the id 'a'"),
-    ({"routing": {"territories": [{"territory": "EMEA", "countries": ["DE"]}], "queues": {"EMEA": "emea"}}},
-     "routing.queues: no queue for territory International"),
-])
-def test_rule_errors_name_the_entry(doc, message):
-    with pytest.raises(RulesError, match=message):
-        parse_rules(doc)
+def test_each_mistake_has_its_own_message(edits, message):
+    with pytest.raises(RulesError) as caught:
+        parse_rules(_edited(*edits))
+    assert message in str(caught.value)
 
 
 def test_every_problem_is_named_at_once():
     with pytest.raises(RulesError) as caught:
-        parse_rules({"status_rules": [{"id": "a", "to": "Won", "when": {"field": "budget", "equals": 1}}],
-                     "scoring": {"ranks": [{"rank": "Hot", "min_score": 50}]}})
-    assert str(caught.value) == (
-        "rules file: status_rules[0] (a).to: unknown status 'Won' (known statuses: Unqualified, Qualified, "
-        "Converted, Retired); status_rules[0] (a).when.field: unknown field 'budget' (known fields: "
-        "budget_status, timeframe_months, decision_maker, product_interest, response_types, last_disposition, "
-        "has_opportunity, do_not_contact, is_existing_customer, touch_count, job_title, country, industry, "
-        "employee_count); scoring.ranks: the lowest rank must start at min_score 1 so every lead gets a rank; "
-        "routing: is required")
+        parse_rules(_edited((("scoring", "ranks", 2, "max_score"), 35), (("status_rules", 0, "to"), "Won"),
+                            (("routing", "fallback_owner"), None)))
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "status_rules[0] (converted-by-opportunity).to", "scoring.ranks", "routing.fallback_owner"]
 
 
 def test_rules_check_command(tmp_path, capsys):

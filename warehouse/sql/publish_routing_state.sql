@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO core.routing_state BY NAME SELECT * FROM new_routing_state
