@@ -12,6 +12,7 @@ import sys
 from leadflow.cli.enrich import add_enrich_commands
 from leadflow.cli.errors import fail
 from leadflow.cli.evaluate import add_evaluate_command
+from leadflow.cli.explain import add_explain_command
 from leadflow.cli.export import add_export_commands
 from leadflow.cli.query import add_query_command
 from leadflow.cli.review import add_review_commands
@@ -25,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leadflow", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (add_run_command, add_sample_command, add_evaluate_command, add_query_command, add_review_commands,
-                add_export_commands, add_sources_commands, add_rules_commands, add_enrich_commands):
+                add_export_commands, add_sources_commands, add_rules_commands, add_enrich_commands,
+                add_explain_command):
         add(sub)
     return parser
 
