@@ -57,10 +57,14 @@ def field_type(name: str) -> pl.DataType:
 
 
 def column(name: str) -> pl.Expr:
-    """The expression of a field: a column of the evaluated frame, or a custom field read from custom_fields."""
-    if name.startswith(CUSTOM_PREFIX):
-        return pl.col("custom_fields").str.json_path_match(f"$.{name[len(CUSTOM_PREFIX):]}")
+    """The expression of a field: a column of the evaluated frame (a custom field's column is made once by
+    `with_fields` from custom_fields, so that rules reading it do not parse the JSON again each)."""
     return pl.col(name)
+
+
+def custom_field(name: str) -> pl.Expr:
+    """A custom field (`custom.<key>`) read from the custom_fields JSON of the lead."""
+    return pl.col("custom_fields").str.json_path_match(f"$.{name[len(CUSTOM_PREFIX):]}").alias(name)
 
 
 def _number(value: Any) -> Any:
@@ -208,8 +212,10 @@ AnyOf.model_rebuild()
 Not.model_rebuild()
 
 
-def with_fields(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with every FIELDS column (missing ones null, of their type) and custom_fields."""
+def with_fields(frame: pl.DataFrame, custom: tuple[str, ...] | set[str] = ()) -> pl.DataFrame:
+    """`frame` with every FIELDS column (missing ones null, of their type), custom_fields, and a column for each
+    `custom.<name>` field in `custom` (what the rules read of custom fields)."""
     missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in {**FIELDS, "custom_fields": pl.Utf8}.items()
                if name not in frame.columns]
-    return frame.with_columns(missing) if missing else frame
+    frame = frame.with_columns(missing) if missing else frame
+    return frame.with_columns(custom_field(name) for name in sorted(custom)) if custom else frame

@@ -49,7 +49,8 @@ def lead_candidates(touched: pl.DataFrame, lead_accounts: pl.DataFrame, publishe
         published.select("lead_id", *(c for c in PUBLISHED_STATE if c != "account_id")), on="lead_id", how="left")
     rest = published.join(touched.select("lead_id"), on="lead_id", how="anti").with_columns(
         pl.col("converted_at").alias("converted_event_at"))
-    frame = pl.concat([fresh, rest.select([c for c in fresh.columns if c in rest.columns])], how="diagonal_relaxed")
+    columns = dict.fromkeys(["lead_id", *PROFILE_FIELDS, *PUBLISHED_STATE])
+    frame = pl.concat([fresh, rest.select([c for c in columns if c in rest.columns])], how="diagonal_relaxed")
     company = accounts.select("account_id", pl.col("owner").alias("account_owner"),
                               pl.col("is_customer").alias("is_existing_customer"), "industry", "employee_count",
                               *(pl.col(c).alias(f"_company_{c}") for c in LOCATION))

@@ -46,12 +46,14 @@ def score_and_rank(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     score = (pl.lit(rules.score_base) + pl.sum_horizontal(fired)) if fired else pl.lit(rules.score_base)
     details = pl.concat_str([pl.when(expr).then(pl.lit(f"{rule_id} {points:+d}"))
                              for rule_id, points, expr in rules.score_rules], separator=", ", ignore_nulls=True)
-    frame = frame.with_columns(score.clip(1, 100).cast(pl.Int32).alias("score"),
-                               (details if fired else pl.lit("")).alias("score_rules"))
     rank = pl.lit(None, dtype=pl.Utf8)
     for name, low, high in reversed(rules.ranks):
         rank = pl.when(pl.col("score").is_between(low, high)).then(pl.lit(name)).otherwise(rank)
-    return frame.with_columns(pl.coalesce("rank_override", rank).alias("rank"))
+    # lazily, so that a condition used for the points and for the details (and a custom field read by several
+    # rules) is computed once
+    return frame.lazy().with_columns(score.clip(1, 100).cast(pl.Int32).alias("score"),
+                                     (details if fired else pl.lit("")).alias("score_rules")) \
+        .with_columns(pl.coalesce("rank_override", rank).alias("rank")).collect()
 
 
 def _question_points(question) -> tuple[pl.Expr, pl.Expr]:
@@ -94,8 +96,8 @@ def assess(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         template_id = pl.when(template.applies).then(pl.lit(template.id)).otherwise(template_id)
         score = pl.when(template.applies).then(total).otherwise(score)
         answers = pl.when(template.applies).then(given).otherwise(answers)
-    return frame.with_columns(template_id.alias("assessment_id"), score.alias("assessment_score"),
-                              answers.alias("assessment_answers"))
+    return frame.lazy().with_columns(template_id.alias("assessment_id"), score.alias("assessment_score"),
+                                     answers.alias("assessment_answers")).collect()
 
 
 def _transitions(moves: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -166,7 +168,7 @@ class Lifecycle:
 
 def evaluate_lifecycle(candidates: pl.DataFrame, rules: Rules, as_of: datetime) -> Lifecycle:
     """Time fields, score and rank, assessment, then status, for every lead of `candidates`."""
-    frame = with_time_fields(with_fields(candidates), as_of)
+    frame = with_time_fields(with_fields(candidates, rules.custom_fields), as_of)
     frame = assess(score_and_rank(frame, rules), rules)
     frame, transitions = apply_status_rules(frame, rules, as_of)
     return Lifecycle(frame, transitions)

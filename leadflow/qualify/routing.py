@@ -151,6 +151,7 @@ def route_leads(leads: pl.DataFrame, current: pl.DataFrame, state: pl.DataFrame,
         current.select("lead_id", *(pl.col(c).alias(f"current_{c}") for c in ("owner", "team", "territory", "rule_id"))),
         on="lead_id", how="left")
     same_rule = (pl.col("current_rule_id") == pl.col("rule_id")) & pl.col("current_team").eq_missing(pl.col("team"))
+    same_rule = same_rule.fill_null(False)
     # a team lead stays with its member; one the fallback held (the team was full) is offered to the team again
     kept = same_rule & pl.when(pl.col("team").is_null()).then(pl.col("current_owner") == pl.col("target_owner")) \
         .otherwise(pl.col("current_owner").is_not_null() & (pl.col("current_owner") != rules.fallback_owner))
@@ -164,7 +165,12 @@ def route_leads(leads: pl.DataFrame, current: pl.DataFrame, state: pl.DataFrame,
         picked.append(pl.DataFrame({"lead_id": group["lead_id"], "_member": chosen},
                                    schema={"lead_id": pl.Utf8, "_member": pl.Utf8}))
     members = pl.concat(picked) if picked else pl.DataFrame(schema={"lead_id": pl.Utf8, "_member": pl.Utf8})
+    # a lead the fallback holds because its team is full stays where it is while the team is still full
+    still_full = (same_rule.fill_null(False) & pl.col("team").is_not_null() & pl.col("_member").is_null()
+                  & (pl.col("current_owner") == rules.fallback_owner))
     frame = frame.join(members, on="lead_id", how="left").with_columns(
+        (pl.col("_kept") | still_full.fill_null(False)).alias("_kept"))
+    frame = frame.with_columns(
         pl.when(pl.col("_kept")).then(pl.col("current_owner"))
         .when(pl.col("team").is_not_null()).then(pl.coalesce("_member", pl.lit(rules.fallback_owner)))
         .otherwise(pl.col("target_owner")).alias("owner"),

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 import polars as pl
 from pydantic import Field, field_validator, model_validator
 
-from leadflow.qualify.conditions import TIME_FIELDS, Condition, FieldName, Number
+from leadflow.qualify.conditions import CUSTOM_PREFIX, TIME_FIELDS, Condition, FieldName, Number
 from schemas.config_files import (
     ConfigError, ConfigModel, Scalar, Text, load_config, one_of, raise_problems, validate_config,
 )
@@ -334,6 +334,7 @@ class Rules:
     teams: dict[str, tuple[Member, ...]]
     assignment_rules: tuple[AssignmentRule, ...]
     fallback_owner: str
+    custom_fields: tuple[str, ...] = ()      # the custom.<name> fields any rule reads
 
     @property
     def rank_names(self) -> list[str]:
@@ -345,6 +346,14 @@ def _question(q: QuestionSpec) -> Question:
                for k, v in q.answers.items()}
     return Question(q.id, q.question or q.id, q.from_, answers, tuple((r.lte, r.points) for r in q.ranges),
                     q.when_given)
+
+
+def _fields_read(spec: RulesFile) -> set[str]:
+    """Every field any condition or question of the file reads."""
+    conditions = [*(r.when for r in spec.status_rules), *(c for cs in spec.status_requirements.values() for c in cs),
+                  *(r.when for r in spec.scoring.rules), *(a.applies_to for a in spec.assessments if a.applies_to),
+                  *(t.when for t in spec.routing.territories), *(r.when for r in spec.routing.assignment_rules if r.when)]
+    return set().union(*(c.fields() for c in conditions), {q.from_ for a in spec.assessments for q in a.questions})
 
 
 def compile_rules(spec: RulesFile) -> Rules:
@@ -374,6 +383,7 @@ def compile_rules(spec: RulesFile) -> Rules:
             "owner" if r.owner else "owner_from" if r.owner_from else "role",
             r.owner or r.owner_from or r.role, r.reason or r.id) for r in routing.assignment_rules),
         fallback_owner=routing.fallback_owner,
+        custom_fields=tuple(sorted(f for f in _fields_read(spec) if f.startswith(CUSTOM_PREFIX))),
     )
 
 

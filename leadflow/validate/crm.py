@@ -80,16 +80,25 @@ def stage_crm_snapshot(raw: dict[str, pl.DataFrame], landed_files: list[str]) ->
                        how="vertical_relaxed")
     rejections = pl.concat([rej_accounts, rej_contacts, rej_leads, rej_opps, rej_campaigns], how="vertical_relaxed")
     rejections = rejections.filter(pl.col("source_file").is_in(list(landed_files)))
-    crm_leads = leads.select(
+    return {"crm_people": people, "crm_accounts": accounts, "crm_opportunities": opportunities,
+            "crm_leads": crm_lead_facts(leads), "crm_campaigns": campaign_facts(campaigns),
+            "crm_rejections": rejections}
+
+
+def crm_lead_facts(leads: pl.DataFrame) -> pl.DataFrame:
+    """What a CRM lead says that a matched lead keeps or that a person decided: lead_id, status, owner, created_at,
+    source, and rank (when the export has a rank column, kept as a custom field)."""
+    return leads.select(
         "lead_id", pl.col("status").str.strip_chars(), pl.col("owner").str.strip_chars(),
         parse_timestamp("created_at").alias("created_at"), pl.col("source").str.strip_chars(),
-        pl.col("custom_fields").str.json_path_match("$.rank").alias("rank"),  # a rank column the CRM export may add
+        pl.col("custom_fields").str.json_path_match("$.rank").alias("rank"),
     )
-    campaigns = campaigns.select(
+
+
+def campaign_facts(campaigns: pl.DataFrame) -> pl.DataFrame:
+    """CRM campaigns: campaign_id, name, channel, cost (a number) and start date."""
+    return campaigns.select(
         "campaign_id", "name", pl.col("channel").str.strip_chars(),
         pl.col("cost").str.replace_all(r"[^0-9.\-]", "").cast(pl.Float64, strict=False).alias("cost"),
         parse_timestamp("start_date").alias("start_date"),
     )
-    return {"crm_people": people, "crm_accounts": accounts, "crm_opportunities": opportunities,
-            "crm_leads": crm_leads, "crm_campaigns": campaigns,
-            "crm_rejections": rejections}

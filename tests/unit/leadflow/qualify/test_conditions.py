@@ -21,7 +21,8 @@ LEADS = with_fields(pl.DataFrame({
     "rank": ["Hot", "Warm", "Cool"],
     "custom_fields": ['{"team_size": "120", "segment": "enterprise"}', '{"team_size": "8"}', None],
 }, schema_overrides={"timeframe_months": pl.Int32, "employee_count": pl.Int32, "lead_age_days": pl.Int32,
-                     "score": pl.Int32, "response_types": pl.List(pl.Utf8)}))
+                     "score": pl.Int32, "response_types": pl.List(pl.Utf8)}),
+    custom={"custom.team_size", "custom.segment", "custom.missing"})
 
 
 def _holds(spec: dict) -> list[str]:

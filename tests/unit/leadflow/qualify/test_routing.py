@@ -153,3 +153,16 @@ def test_an_assignment_sticks_while_rule_and_team_hold_and_moves_on_handoff():
 def test_a_rerun_gives_the_same_owners():
     leads = [_lead(f"L{n}", status="Qualified", created_at=AS_OF - timedelta(hours=n)) for n in range(50)]
     assert _route(*leads).leads.sort("lead_id").equals(_route(*leads).leads.sort("lead_id"))
+
+
+def test_a_lead_held_by_the_fallback_stays_put_while_its_team_is_full_and_returns_when_it_has_room():
+    leads = [_lead(f"L{n:04d}", status="Qualified", created_at=AS_OF - timedelta(minutes=n)) for n in range(300)]
+    first = _route(*leads)
+    current = first.assignments.select("lead_id", "owner", "team", "territory", "rule_id")
+    held = set(first.leads.filter(pl.col("owner") == "marketing-ops")["lead_id"])
+    assert held
+    again = _route(*leads, current=current, state=first.state)           # same week: still full
+    assert again.assignments.height == 0
+    next_week = _route(*leads, current=current, state=first.state, as_of=AS_OF + timedelta(days=7))
+    assert set(next_week.assignments["lead_id"]) == held                  # offered to the team again
+    assert "marketing-ops" not in set(next_week.assignments["owner"])
