@@ -5,7 +5,7 @@ from datetime import datetime
 import polars as pl
 from dagster import (
     AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetIn, AssetKey,
-    AssetSpec, MaterializeResult, MetadataValue, asset, asset_check, multi_asset,
+    AssetSpec, MaterializeResult, MetadataValue, asset_check, multi_asset,
 )
 
 from assets.ingest import raw_key
@@ -13,15 +13,15 @@ from assets.metadata import typed
 from dedupe.resolve import published_decisions, records_with_leads
 from leadflow.config.resources import QualityThresholds
 from leadflow.qualify.resources import RulesResource
-from schemas.sources import CRM_SOURCES, LEAD_SOURCES
+from schemas.sources import LEAD_SOURCES
 from warehouse.checks import account_links, file_ledger, lead_integrity, lead_ledger, quarantine_rate
-from warehouse.publish import PublishBatch, publish_import, rebuild_lead_funnel
+from warehouse.publish import PublishBatch, publish_import
 from warehouse.resource import WarehouseResource
 
 STAGED = ("normalized_records", "lead_assignments", "rejected_records", "normalize_rejections", "crm_rejections",
           "accounts", "account_field_sources", "lead_qualification", "status_changes", "match_decisions",
           "lead_moves", "lead_merges", "feedback_applied", "crm_people", "assignments", "routing_state",
-          "lead_overrides")
+          "lead_overrides", "crm_campaigns")
 RAW_LEAD_TABLES = [raw_key(spec) for spec in LEAD_SOURCES]
 # published table -> (what it holds, what it is made from)
 PUBLISHED = {
@@ -53,6 +53,8 @@ PUBLISHED = {
                                 ["routing_state"]),
     ("core", "lead_overrides"): ("Statuses, ranks and owners a person set, which win over the rules.",
                                  ["lead_overrides"]),
+    ("core", "campaigns"): ("The CRM's campaigns as of its latest snapshot, with channel, cost and start date.",
+                            ["crm_campaigns"]),
 }
 
 
@@ -77,19 +79,11 @@ def published_import(context: AssetExecutionContext, warehouse: WarehouseResourc
         lead_moves=staged["lead_moves"], lead_merges=staged["lead_merges"],
         feedback_applied=staged["feedback_applied"], crm_people=staged["crm_people"],
         assignments=staged["assignments"], routing_state=staged["routing_state"],
-        lead_overrides=staged["lead_overrides"])
+        lead_overrides=staged["lead_overrides"], campaigns=staged["crm_campaigns"])
     counts = publish_import(warehouse.session(), batch, context.run.run_id, now)
     for key in PUBLISHED:
         yield MaterializeResult(asset_key=AssetKey(list(key)), metadata=typed(
             {k: v for k, v in counts.items() if k.startswith(key[1]) or k == f"{key[1]}_written"}))
-
-
-@asset(key=["marts", "lead_funnel"], deps=[AssetKey(["core", "leads"]), raw_key(CRM_SOURCES["campaigns"])],
-       group_name="publish", kinds={"duckdb", "sql"})
-def lead_funnel(warehouse: WarehouseResource) -> MaterializeResult:
-    """Weekly funnel by first-touch source and campaign: leads, qualified, converted (via CRM opportunities),
-    retired, rates and median days to qualify and to convert (warehouse/sql/lead_funnel.sql)."""
-    return MaterializeResult(metadata=typed({"rows": rebuild_lead_funnel(warehouse.session())}))
 
 
 @asset_check(asset=AssetKey(["core", "lead_sources"]), blocking=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from dagster import Definitions, EnvVar, definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from assets import enrich, ingest, match, normalize, publish, qualify, validate
+from assets import enrich, ingest, marts, match, normalize, publish, qualify, validate
 from leadflow.config.resources import (
     DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, MatchSettingsResource, QualityThresholds,
 )
@@ -30,7 +30,7 @@ from leadflow.qualify.resources import OverridesResource, RulesResource, RunDate
 from pipelines.jobs import build_weekly_schedule, inbox_sensor, weekly_import_job
 from warehouse.resource import WarehouseResource, raw_tables, staging_tables
 
-ASSET_MODULES = [ingest, validate, normalize, match, enrich, qualify, publish]
+ASSET_MODULES = [ingest, validate, normalize, match, enrich, qualify, publish, marts]
 DEFAULT_INBOX = "data/sample"
 DEFAULT_WAREHOUSE = "data/leadflow.duckdb"
 DEFAULT_CRON = "0 6 * * 1"

@@ -14,6 +14,15 @@ CRM = "crm"
 LEAD_SOURCE_TYPES = (CAMPAIGN_RESPONSE, TELEMARKETER)
 SOURCE_TYPES = (*LEAD_SOURCE_TYPES, CRM)
 
+# CRM opportunity stages that end a deal (compared trimmed and lower-cased); any stage starting with "closed" ends it too
+WON_STAGES = ("closed won", "closed_won", "won")
+LOST_STAGES = ("closed lost", "closed_lost", "lost")
+
+# how a lead is linked to a CRM opportunity (core.lead_opportunities.link_via), strongest first: the opportunity
+# names the leadflow lead, the CRM lead matched to it, the CRM contact matched to it, or only the lead's account
+LINK_VIA = ("lead_id", "crm_lead", "contact", "account")
+DIRECT_LINKS = LINK_VIA[:3]  # these convert a lead; an account link never does
+
 # a telemarketer call's outcome, as the inbox contract spells it
 DISPOSITIONS = ("interested", "callback", "not_interested", "wrong_number", "do_not_call", "no_answer")
 

@@ -69,3 +69,20 @@ def weekly_import(sample, tmp_path_factory):
     second = run_import(inbox, warehouse)
     return {"inbox": inbox, "warehouse": warehouse, "first": first, "rerun": rerun, "second": second,
             "after_week_1": after_week_1, "after_rerun": after_rerun}
+
+
+FUNNEL_INBOX = Path(__file__).parent / "fixtures" / "funnel_inbox"
+FUNNEL_AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="session")
+def funnel_import(tmp_path_factory):
+    """The 20-lead funnel fixture (tests/fixtures/funnel_inbox, outcomes in its README) imported once as of
+    2026-11-23: (inbox, warehouse, analytics copy, result)."""
+    from warehouse.analytics import analytics_path
+    root = tmp_path_factory.mktemp("funnel")
+    inbox, warehouse = root / "inbox", root / "leadflow.duckdb"
+    shutil.copytree(FUNNEL_INBOX, inbox)
+    result = run_import(inbox, warehouse, as_of=FUNNEL_AS_OF)
+    assert result.success
+    return {"inbox": inbox, "warehouse": warehouse, "copy": analytics_path(warehouse), "result": result}

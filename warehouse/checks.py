@@ -63,3 +63,11 @@ def lead_integrity(wh: WarehouseSession, ranks: list[str]) -> dict[str, int]:
 def account_links(wh: WarehouseSession) -> int:
     """Leads whose account_id points nowhere."""
     return int(wh.fetch_value("dangling_account_links"))
+
+
+def funnel_reconciliation(wh: WarehouseSession) -> dict[str, tuple[int, int, int]]:
+    """leads, qualified, converted and won counted three ways: over core.leads (and its opportunities), summed over
+    marts.lead_funnel, and summed over marts.lead_funnel_detail."""
+    row = wh.fetch_one("funnel_reconciliation")
+    return {name: (int(row[f"core_{name}"] or 0), int(row[f"funnel_{name}"] or 0), int(row[f"detail_{name}"] or 0))
+            for name in ("leads", "qualified", "converted", "won")}

@@ -34,6 +34,7 @@ class PublishBatch:
     assignments: pl.DataFrame       # new current assignments (a lead's earlier one becomes history)
     routing_state: pl.DataFrame     # round-robin state of the team members who took leads
     lead_overrides: pl.DataFrame    # overrides a person set in this run's overrides file
+    campaigns: pl.DataFrame         # the CRM snapshot's campaigns (campaign_id, name, channel, cost, start_date)
 
 
 def _stamped(frame: pl.DataFrame, run_id: str, **times: datetime) -> pl.DataFrame:
@@ -49,6 +50,9 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
         counts["lead_sources"] = wh.insert("core.lead_sources", _stamped(batch.lead_sources, run_id, loaded_at=now))
         counts["rejected_rows"] = wh.insert("quarantine.rejected_rows",
                                             _stamped(batch.rejected_rows, run_id, rejected_at=now))
+        with wh.registered("new_campaigns", batch.campaigns):
+            wh.run("replace_campaigns")
+        counts["campaigns"] = batch.campaigns.height
         wh.run("replace_accounts")
         counts["accounts"] = wh.insert("core.accounts", batch.accounts)
         counts["account_field_sources"] = wh.insert("core.account_field_sources", batch.account_field_sources)
@@ -71,8 +75,3 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
         wh.run("mark_files_imported", now=now)
     return counts
 
-
-def rebuild_lead_funnel(wh: WarehouseSession) -> int:
-    """Recreate marts.lead_funnel from core.leads (see warehouse/sql/lead_funnel.sql)."""
-    wh.run("lead_funnel")
-    return wh.scalar("SELECT count(*) FROM marts.lead_funnel")

@@ -19,6 +19,8 @@ EXAMPLE_QUERIES = (
     ("Funnel by week and source",
      "SELECT week_start, source, sum(leads) leads, sum(qualified) qualified, sum(converted) converted "
      "FROM marts.lead_funnel GROUP BY ALL ORDER BY ALL;"),
+    ("Return on each campaign",
+     "SELECT campaign_id, cost, leads, won_amount, roi, note FROM marts.campaign_roi ORDER BY roi DESC NULLS LAST;"),
     ("Hot leads to call first",
      "SELECT lead_id, first_name, last_name, company, score, owner FROM core.leads "
      "WHERE rank = 'Hot' AND NOT do_not_contact ORDER BY score DESC LIMIT 20;"),
@@ -60,6 +62,7 @@ def _failure_message(result) -> str:
 
 
 def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
+    from warehouse.analytics import analytics_path
     print(f"leadflow import finished in {seconds:.1f} s -> {warehouse}")
     print(f"  files imported:            {summary['files_imported']} (+{summary['crm_files_imported']} CRM)")
     for path, reason in summary["files_refused"]:
@@ -93,7 +96,9 @@ def _print_summary(summary: dict, seconds: float, warehouse: Path) -> None:
     print(f"  pairs sent to review:      {summary['pairs_for_review']} "
           f"({summary['pairs_waiting_for_review']} waiting; leadflow review list --warehouse {warehouse})")
     print(f"  leads in warehouse:        {summary['total_leads']}")
-    print(f"\nTry these (leadflow query --warehouse {warehouse} \"SQL\", or any DuckDB client):")
+    print(f"\nAnalysts: open {analytics_path(warehouse)} (a copy swapped in after each run; holding it open never "
+          "blocks one).")
+    print(f"Try these (leadflow query --warehouse {warehouse} \"SQL\", or any DuckDB client on that copy):")
     for title, sql in EXAMPLE_QUERIES:
         print(f"  -- {title}\n  {sql}")
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import polars as pl
 
+from leadflow.qualify.opportunities import converted_event_at
+
+
 def with_lead_state(profiles: pl.DataFrame, current: pl.DataFrame, opportunities: pl.DataFrame) -> pl.DataFrame:
     """Add the lead's published status and created_at (null for a new lead) and its CRM opportunities:
-    has_opportunity and converted_event_at (the first linked opportunity's creation)."""
+    has_opportunity and converted_event_at (the first directly linked opportunity's creation, see
+    `leadflow.qualify.opportunities`)."""
     state = current.select("lead_id", "status", pl.col("created_at").alias("published_created_at"))
     frame = profiles.join(state, on="lead_id", how="left")
-    keys = frame.select("lead_id", "crm_lead_id", "contact_id")
-    linked = pl.concat([
-        keys.join(opportunities, left_on="lead_id", right_on="lead_id", how="inner").select("lead_id", "created_at"),
-        keys.filter(pl.col("crm_lead_id").is_not_null())
-        .join(opportunities, left_on="crm_lead_id", right_on="lead_id", how="inner").select("lead_id", "created_at"),
-        keys.filter(pl.col("contact_id").is_not_null())
-        .join(opportunities, on="contact_id", how="inner").select("lead_id", "created_at"),
-    ]).group_by("lead_id").agg(pl.col("created_at").min().alias("converted_event_at"))
+    linked = converted_event_at(frame, opportunities)
     return frame.join(linked, on="lead_id", how="left").with_columns(
         pl.col("converted_event_at").is_not_null().alias("has_opportunity")
     )

@@ -21,7 +21,7 @@ CRM_COLUMNS = {
     "leads": ["lead_id", "status", "created_at", "source", "owner", "first_name",
               "last_name", "email", "phone", "company", "job_title", "country"],
     "opportunities": ["opportunity_id", "lead_id", "account_id", "contact_id", "name",
-                      "amount", "stage", "created_at"],
+                      "amount", "stage", "created_at", "close_date"],
     "campaigns": ["campaign_id", "name", "channel", "cost", "start_date"],
 }
 FIRMOGRAPHICS_COLUMNS = ["domain", "company_name", "industry", "employee_count", "country"]

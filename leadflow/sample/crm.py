@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+from datetime import date, timedelta
 
 from leadflow.sample.columns import CRM_COLUMNS
 from leadflow.sample.common import cum, fmt_ts, pick, ts, write_csv
@@ -10,6 +11,7 @@ from leadflow.sample.people import CrmMembers, Person
 from leadflow.sample.phones import e164, phone_default
 from leadflow.sample.reference import (
     campaigns, crm_owners, lead_sources, lead_statuses, opportunity_stage_weights, opportunity_stages, products,
+    telemarketing_campaigns,
 )
 from leadflow.sample.run import SampleRun
 
@@ -59,8 +61,19 @@ def write_leads(run: SampleRun, members: CrmMembers) -> None:
     write_csv(run.out_dir / "crm/leads.csv", CRM_COLUMNS["leads"], rows)
 
 
+def _close_date(run: SampleRun, opportunity_id: str, stage: str, created_day: date) -> str:
+    """A closed opportunity's close date: between its creation and the period's end, drawn from its id (so the
+    sample's random stream, and every file after this one, stays as it was); empty while it is open."""
+    if not stage.lower().startswith("closed"):
+        return ""
+    days_left = max((run.period_end - created_day).days, 0)
+    offset = int(hashlib.sha256(opportunity_id.encode()).hexdigest(), 16) % (days_left + 1)
+    return (created_day + timedelta(days=offset)).isoformat()
+
+
 def write_opportunities(run: SampleRun, members: CrmMembers) -> None:
-    """Write crm/opportunities.csv: opportunities on 30% of leads and 20% of contacts, in the period."""
+    """Write crm/opportunities.csv: opportunities on 30% of leads and 20% of contacts, in the period; closed ones
+    with a close date (an extra column, as CRM exports add them)."""
     rng = run.rng
     stage_cum = cum(opportunity_stage_weights())
     span_days = (run.period_end - run.start).days
@@ -71,21 +84,25 @@ def write_opportunities(run: SampleRun, members: CrmMembers) -> None:
     for n, (p, kind) in enumerate(opp_src, 1):
         d = run.start + timedelta(days=rng.randint(0, span_days))
         amount = rng.randint(50, 2500) * 100
-        rows.append([
+        row = [
             f"OP-{n:0{width_o}d}",
             p.crm_lead_id if kind == "lead" else "",
             p.company.account_id,
             p.contact_id if kind == "contact" else "",
             f"{p.company.name} - {rng.choice(products())}", str(amount),
             pick(rng, opportunity_stages(), stage_cum), fmt_ts(ts(d, rng), 0),
-        ])
+        ]
+        rows.append([*row, _close_date(run, row[0], row[6], d)])
     write_csv(run.out_dir / "crm/opportunities.csv", CRM_COLUMNS["opportunities"], rows)
 
 
 def write_campaigns(run: SampleRun) -> None:
-    """Write crm/campaigns.csv: the campaigns that got responses, with cost and start date."""
+    """Write crm/campaigns.csv: the campaigns that got responses and the telemarketing vendors' campaigns, with
+    cost and start date."""
     rows = [[c[0], c[1], c[2], str(c[4]), (run.start + timedelta(days=c[5])).isoformat()]
             for c in campaigns() if c[0] in run.used_campaigns]
+    rows += [[c[0], c[1], c[2], str(c[3]), (run.start + timedelta(days=c[4])).isoformat()]
+             for c in telemarketing_campaigns().values()]
     write_csv(run.out_dir / "crm/campaigns.csv", CRM_COLUMNS["campaigns"], rows)
 
 

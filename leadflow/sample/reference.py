@@ -18,7 +18,7 @@ from types import MappingProxyType
 __all__ = [
     "first_names", "first_name_weights", "nicknames", "last_names", "last_name_weights",
     "company_stems", "company_words", "company_modifiers", "job_titles", "products", "campaigns",
-    "campaign_weights", "crm_owners", "agents", "lead_sources", "lead_statuses", "opportunity_stages",
+    "campaign_weights", "telemarketing_campaigns", "crm_owners", "agents", "lead_sources", "lead_statuses", "opportunity_stages",
     "opportunity_stage_weights", "response_notes", "call_notes", "countries", "country_weights",
     "calling_codes", "cities", "us_state_names", "country_names", "legal_suffixes", "tlds",
     "free_mail_domains", "mobile_prefixes",
@@ -126,6 +126,14 @@ def campaigns() -> tuple[Campaign, ...]:
     """(campaign_id, name, channel, response_type, cost, start offset in days) (campaigns.csv)."""
     return tuple((row["campaign_id"], row["name"], row["channel"], row["response_type"], int(row["cost"]),
                   int(row["start_offset_days"])) for row in _rows("campaigns.csv"))
+
+
+@functools.cache
+def telemarketing_campaigns() -> dict[str, tuple[str, str, str, int, int]]:
+    """vendor -> (campaign_id, name, channel, cost, start offset in days) of the campaign its calls count against
+    (telemarketing_campaigns.csv; the ids are the vendors' default campaign in leadflow's sources.yaml)."""
+    return {row["vendor"]: (row["campaign_id"], row["name"], row["channel"], int(row["cost"]),
+                            int(row["start_offset_days"])) for row in _rows("telemarketing_campaigns.csv")}
 
 
 @functools.cache

@@ -6,12 +6,13 @@ import polars as pl
 
 from dedupe.normalize import company_key, domain_from_website, normalize_company, normalize_people
 from schemas.sources import CRM_SOURCES
+from schemas.vocabulary import LOST_STAGES, WON_STAGES
 from schemas.crm import CRM_REASONS, CrmRecord, with_entity_id
 from leadflow.validate.cleaning import parse_timestamp
 from schemas.quarantine import QUARANTINE_COLUMNS, split_valid, with_read_problems
 
 CRM_TABLES = {entity: spec.raw_table for entity, spec in CRM_SOURCES.items()}
-WON_STAGES = ["closed won", "closed_won", "won"]
+CLOSE_DATE_COLUMNS = ("closed_at", "close_date", "closed_date")  # optional columns of opportunities.csv
 
 
 def _valid(raw: pl.DataFrame, entity: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -39,12 +40,8 @@ def stage_crm_snapshot(raw: dict[str, pl.DataFrame], landed_files: list[str]) ->
     opportunities, rej_opps = _valid(raw["opportunities"], "opportunities")
     campaigns, rej_campaigns = _valid(raw["campaigns"], "campaigns")
 
-    opportunities = opportunities.select(
-        "opportunity_id", "lead_id", "account_id", "contact_id", "name", "stage",
-        pl.col("amount").str.replace_all(r"[^0-9.\-]", "").cast(pl.Float64, strict=False).alias("amount"),
-        parse_timestamp("created_at").alias("created_at"),
-    )
-    won = opportunities.filter(pl.col("stage").str.to_lowercase().is_in(WON_STAGES))["account_id"].drop_nulls()
+    opportunities = opportunity_facts(opportunities)
+    won = opportunities.filter(pl.col("is_won"))["account_id"].drop_nulls()
     accounts = accounts.select(
         "account_id", _map(accounts["name"], normalize_company).alias("name"),
         _map(accounts["website"], domain_from_website).alias("domain"),
@@ -92,6 +89,23 @@ def crm_lead_facts(leads: pl.DataFrame) -> pl.DataFrame:
         "lead_id", pl.col("status").str.strip_chars(), pl.col("owner").str.strip_chars(),
         parse_timestamp("created_at").alias("created_at"), pl.col("source").str.strip_chars(),
         pl.col("custom_fields").str.json_path_match("$.rank").alias("rank"),
+    )
+
+
+def opportunity_facts(opportunities: pl.DataFrame) -> pl.DataFrame:
+    """CRM opportunities: ids, name, stage, is_won and is_closed (the stage is won; won, lost or any `Closed ...`),
+    amount (a number), created_at and closed_at (from a `closed_at`, `close_date` or `closed_date` column the export
+    may add; kept among its custom fields)."""
+    custom = pl.col("custom_fields")
+    closed_text = pl.coalesce(*(custom.str.json_path_match(f"$.{key}") for key in CLOSE_DATE_COLUMNS))
+    stage = pl.col("stage").str.strip_chars().str.to_lowercase()
+    return opportunities.with_columns(closed_text.alias("_closed_at")).select(
+        "opportunity_id", "lead_id", "account_id", "contact_id", "name", pl.col("stage").str.strip_chars(),
+        stage.is_in(list(WON_STAGES)).fill_null(False).alias("is_won"),
+        (stage.is_in(list(WON_STAGES + LOST_STAGES)) | stage.str.starts_with("closed")).fill_null(False)
+        .alias("is_closed"),
+        pl.col("amount").str.replace_all(r"[^0-9.\-]", "").cast(pl.Float64, strict=False).alias("amount"),
+        parse_timestamp("created_at").alias("created_at"), parse_timestamp("_closed_at").alias("closed_at"),
     )
 
 

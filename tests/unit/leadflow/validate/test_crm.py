@@ -83,6 +83,26 @@ def test_opportunities_get_a_number_for_amount_and_a_time_for_created_at():
         ("O-1", 12500.0, datetime(2026, 11, 20, 10, 0)), ("O-2", None, datetime(2026, 11, 21))]
 
 
+@pytest.mark.parametrize("stage, won, closed", [("Closed Won", True, True), (" closed_won ", True, True),
+                                                ("Won", True, True), ("Closed Lost", False, True), ("lost", False, True),
+                                                ("Closed - Duplicate", False, True), ("Proposal", False, False),
+                                                (None, False, False)])
+def test_the_stage_says_whether_a_deal_is_won_and_whether_it_is_over(stage, won, closed):
+    opportunities = _snapshot(opportunities=[{**OPPORTUNITIES[0], "stage": stage}])["crm_opportunities"]
+    assert opportunities.select("is_won", "is_closed").row(0) == (won, closed)
+
+
+@pytest.mark.parametrize("custom, closed_at", [
+    ({"close_date": "2026-11-25"}, datetime(2026, 11, 25)),
+    ({"closed_at": "2026-11-25T16:30:00Z"}, datetime(2026, 11, 25, 16, 30)),
+    ({"closed_date": "not a date"}, None),
+    ({"region": "EMEA"}, None),
+])
+def test_a_close_date_column_of_the_export_becomes_closed_at(custom, closed_at):
+    row = {**OPPORTUNITIES[0], "custom_fields": json.dumps(custom)}
+    assert _snapshot(opportunities=[row])["crm_opportunities"]["closed_at"].to_list() == [closed_at]
+
+
 def test_rows_without_an_id_or_repeating_one_are_rejected_with_their_raw_record():
     staged = _snapshot(contacts=[*CONTACTS, {"first_name": "No", "last_name": "Id"},
                                  {**CONTACTS[0], "first_name": "Again"}])

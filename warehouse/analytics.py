@@ -1,0 +1,68 @@
+"""The analysts' copy: `<warehouse name>.analytics.duckdb` beside the warehouse, holding core.*, marts.* and
+quarantine.*, so analysts never hold the file a run writes.
+
+At the end of every successful run the copy is built aside, under a hidden name in the same folder, and swapped in
+with one atomic rename. A session open on the old copy keeps reading it (the rename leaves its open file alone);
+the next connection sees the new one. A half-built copy left by a killed run is discarded by the next run.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from warehouse.connection import WarehouseSession
+
+COPIED_SCHEMAS = ("core", "marts", "quarantine")
+SUFFIX = ".analytics.duckdb"
+
+
+def analytics_path(warehouse_path: str | Path) -> Path:
+    """`data/leadflow.duckdb` -> `data/leadflow.analytics.duckdb`."""
+    path = Path(warehouse_path)
+    return path.with_name(path.stem + SUFFIX)
+
+
+def _building_prefix(copy: Path) -> str:
+    return f".{copy.name}.building-"
+
+
+def discard_half_built(copy: Path) -> list[Path]:
+    """Remove copies a killed run left half-built beside `copy` (and their WAL files); return what was removed."""
+    removed = []
+    for leftover in copy.parent.glob(_building_prefix(copy) + "*"):
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
+
+
+def publish_analytics_copy(wh: WarehouseSession, warehouse_path: str | Path, run_id: str,
+                           now: datetime) -> dict[str, int | str]:
+    """Build the analysts' copy of core, marts and quarantine aside and rename it over the previous one; return
+    tables copied, rows copied and the copy's size in bytes."""
+    copy = analytics_path(warehouse_path)
+    discard_half_built(copy)
+    building = copy.with_name(f"{_building_prefix(copy)}{os.getpid()}")
+    tables = wh.query(
+        "SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+        "AND table_schema IN ('core', 'marts', 'quarantine') ORDER BY table_schema, table_name").rows()
+    rows = 0
+    wh.execute("ATTACH ? AS analytics_copy", [str(building)])
+    try:
+        for schema in COPIED_SCHEMAS:
+            wh.execute(f"CREATE SCHEMA analytics_copy.{schema}")
+        for schema, table in tables:  # names from the catalog of our own schemas, never from data
+            wh.execute(f'CREATE TABLE analytics_copy.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
+            rows += wh.scalar(f'SELECT count(*) FROM analytics_copy.{schema}."{table}"')
+        wh.execute("CREATE SCHEMA analytics_copy.meta")
+        wh.execute("CREATE TABLE analytics_copy.meta.analytics_copy AS SELECT ? AS run_id, ? AS published_at, "
+                   "(SELECT max(version) FROM meta.schema_version) AS schema_version", [run_id, now])
+        wh.execute("CHECKPOINT analytics_copy")
+    except BaseException:
+        wh.execute("DETACH analytics_copy")
+        discard_half_built(copy)
+        raise
+    wh.execute("DETACH analytics_copy")
+    os.replace(building, copy)
+    return {"tables": len(tables), "rows": rows, "bytes": copy.stat().st_size, "path": str(copy)}
