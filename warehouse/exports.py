@@ -89,11 +89,18 @@ def write_export(frame: pl.DataFrame, path: str | Path) -> int:
             safe.write_csv(scratch, include_bom=True, line_terminator="\r\n", datetime_format="%Y-%m-%d %H:%M:%S")
         else:
             _write_xlsx(safe, scratch)
+        os.chmod(scratch, 0o666 & ~_umask())  # mkstemp makes it 0600; the file gets the mode any new file would
         os.replace(scratch, path)
     finally:
         if os.path.exists(scratch):
             os.remove(scratch)
     return frame.height
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _write_xlsx(frame: pl.DataFrame, path: str) -> None:
