@@ -15,11 +15,11 @@ from leadflow.enrich.source import CompanyDataSource
 from warehouse.enrichment import (
     cached_companies, earlier_form_values, published_prospects, store_cached_companies,
 )
-from warehouse.resource import WarehouseResource
+from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 
 
 @multi_asset(
-    outs={"lead_accounts": AssetOut(key=["staging", "lead_accounts"], kinds={"polars"},
+    pool=WAREHOUSE_POOL, outs={"lead_accounts": AssetOut(key=["staging", "lead_accounts"], kinds={"polars"},
                                     description="The account of each touched lead and how it was found."),
           "prospect_accounts": AssetOut(key=["staging", "prospect_accounts"], kinds={"polars"},
                                         description="Accounts created for companies new to the CRM.")},
@@ -37,7 +37,7 @@ def lead_accounts(lead_profiles: pl.DataFrame, crm_accounts: pl.DataFrame):
 
 
 @multi_asset(
-    outs={"company_enrichment": AssetOut(key=["staging", "company_enrichment"], kinds={"polars", "http"},
+    pool=WAREHOUSE_POOL, outs={"company_enrichment": AssetOut(key=["staging", "company_enrichment"], kinds={"polars", "http"},
                                          description="Firmographics and enrichment status of every account domain."),
           "company_cache": AssetOut(key=["enrichment", "company_cache"], kinds={"duckdb"}, dagster_type=Nothing,
                                     description="Provider answers by domain, kept for their time to live.")},
@@ -63,7 +63,7 @@ def company_enrichment(crm_accounts: pl.DataFrame, prospect_accounts: pl.DataFra
 
 
 @multi_asset(
-    outs={"accounts": AssetOut(key=["staging", "accounts"], kinds={"polars"},
+    pool=WAREHOUSE_POOL, outs={"accounts": AssetOut(key=["staging", "accounts"], kinds={"polars"},
                                description="CRM and prospect accounts, each field chosen from its sources."),
           "account_field_sources": AssetOut(key=["staging", "account_field_sources"], kinds={"polars"},
                                             description="Every candidate value of every account field.")},

@@ -14,7 +14,7 @@ from leadflow.ingest.landing import LandingReport, land_files
 from leadflow.ingest.resources import InboxResource
 from schemas.sources import CRM_SOURCES, LEAD_SOURCES, SourceSpec
 from warehouse.checks import newest_import
-from warehouse.resource import WarehouseResource
+from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 
 RAW_DESCRIPTIONS = {
     "raw.campaign_responses": "Campaign responses (webinars, events, forms) as received, one row per record.",
@@ -61,7 +61,7 @@ def _landed(report: LandingReport, files: list, spec: SourceSpec) -> dict:
                   "refused": refused})
 
 
-@multi_asset(outs=_raw_outs(LEAD_SOURCES), group_name="ingest")
+@multi_asset(pool=WAREHOUSE_POOL, outs=_raw_outs(LEAD_SOURCES), group_name="ingest")
 def lead_files(context: AssetExecutionContext, config: InboxSelection, inbox: InboxResource,
                warehouse: WarehouseResource):
     """Campaign responses and telemarketer calls as received: CSV in any common encoding and delimiter, XLSX,
@@ -74,7 +74,7 @@ def lead_files(context: AssetExecutionContext, config: InboxSelection, inbox: In
         yield Output(None, output_name=spec.raw_table.split(".")[1], metadata=_landed(report, files, spec))
 
 
-@multi_asset(outs=_raw_outs(CRM_SOURCES.values()), group_name="ingest")
+@multi_asset(pool=WAREHOUSE_POOL, outs=_raw_outs(CRM_SOURCES.values()), group_name="ingest")
 def crm_snapshot_files(context: AssetExecutionContext, config: InboxSelection, inbox: InboxResource,
                        warehouse: WarehouseResource):
     """The CRM export (accounts, contacts, leads, opportunities, campaigns) as received in raw.crm_*; a new export
@@ -85,7 +85,7 @@ def crm_snapshot_files(context: AssetExecutionContext, config: InboxSelection, i
         yield Output(None, output_name=spec.raw_table.split(".")[1], metadata=_landed(report, files, spec))
 
 
-@asset_check(asset=raw_key(LEAD_SOURCES[0]), additional_deps=[raw_key(LEAD_SOURCES[1])])
+@asset_check(pool=WAREHOUSE_POOL, asset=raw_key(LEAD_SOURCES[0]), additional_deps=[raw_key(LEAD_SOURCES[1])])
 def inbox_is_fresh(warehouse: WarehouseResource, thresholds: QualityThresholds) -> AssetCheckResult:
     """Warns when no new lead file (campaign responses or telemarketer calls) has arrived for longer than
     LEADFLOW_INBOX_MAX_AGE_DAYS (default 8): a weekly export did not come."""

@@ -17,7 +17,7 @@ from warehouse.analytics import publish_analytics_copy
 from warehouse.checks import funnel_reconciliation
 from warehouse.marts import MART_TABLES, rebuild_marts
 from warehouse.opportunities import lead_link_keys, replace_lead_opportunities
-from warehouse.resource import WarehouseResource
+from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 
 LEAD_OUTCOMES = AssetKey(["marts", "lead_outcomes"])
 
@@ -26,7 +26,7 @@ def _core(*names: str) -> list[AssetKey]:
     return [AssetKey(["core", name]) for name in names]
 
 
-@asset(key=["core", "lead_opportunities"], group_name="publish", kinds={"duckdb", "polars"},
+@asset(pool=WAREHOUSE_POOL, key=["core", "lead_opportunities"], group_name="publish", kinds={"duckdb", "polars"},
        deps=_core("leads"), ins={"crm_opportunities": AssetIn(["staging", "crm_opportunities"])})
 def lead_opportunities(warehouse: WarehouseResource, crm_opportunities: pl.DataFrame) -> MaterializeResult:
     """Every link between a lead and a CRM opportunity: amount, stage, won, created and closed, and how it is linked
@@ -38,7 +38,7 @@ def lead_opportunities(warehouse: WarehouseResource, crm_opportunities: pl.DataF
 
 
 def _mart(key: str, sql_file: str, description: str, deps: list[AssetKey]):
-    @asset(key=["marts", key], group_name="marts", kinds={"duckdb", "sql"}, deps=deps,
+    @asset(pool=WAREHOUSE_POOL, key=["marts", key], group_name="marts", kinds={"duckdb", "sql"}, deps=deps,
            description=description)
     def _build(warehouse: WarehouseResource) -> MaterializeResult:
         return MaterializeResult(metadata=typed(rebuild_marts(warehouse.session(), sql_file)))
@@ -66,7 +66,7 @@ lead_aging = _mart(
     [LEAD_OUTCOMES])
 
 
-@multi_asset(specs=[
+@multi_asset(pool=WAREHOUSE_POOL, specs=[
     AssetSpec(["marts", "lead_funnel"], group_name="marts", kinds={"duckdb", "sql"}, deps=[LEAD_OUTCOMES],
               description="Weekly funnel by first-touch source and campaign: leads, qualified, converted, won, "
                           "retired, rates and median days to qualify, convert and win."),
@@ -80,7 +80,7 @@ def lead_funnel(warehouse: WarehouseResource):
         yield MaterializeResult(asset_key=AssetKey(["marts", table]), metadata=typed({"rows": count}))
 
 
-@asset_check(asset=AssetKey(["marts", "lead_funnel"]))
+@asset_check(pool=WAREHOUSE_POOL, asset=AssetKey(["marts", "lead_funnel"]))
 def funnel_adds_up(warehouse: WarehouseResource) -> AssetCheckResult:
     """The funnel counts every lead once: its leads, qualified, converted and won add up to core.leads, and the
     detail mart adds up to the funnel."""
@@ -91,7 +91,7 @@ def funnel_adds_up(warehouse: WarehouseResource) -> AssetCheckResult:
                                      for where, value in zip(("core", "funnel", "detail"), values)}}))
 
 
-@asset(key=["analytics", "analysts_copy"], group_name="marts", kinds={"duckdb"},
+@asset(pool=WAREHOUSE_POOL, key=["analytics", "analysts_copy"], group_name="marts", kinds={"duckdb"},
        deps=[*(AssetKey(list(key)) for key in PUBLISHED), AssetKey(["core", "lead_opportunities"]),
              *(AssetKey(["marts", table]) for table in MART_TABLES)])
 def analysts_copy(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:

@@ -11,7 +11,7 @@ from dedupe.verdicts import plan_verdicts
 from leadflow.config.resources import MatchSettingsResource
 from leadflow.qualify.profiles import touched_lead_profiles, touched_leads
 from schemas.sources import LEAD_SOURCES
-from warehouse.resource import WarehouseResource
+from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from warehouse.state import (
     current_leads, known_lead_records, lead_sources_of, leads_with_new_opportunity, retired_lead_ids,
     reviewer_verdicts, standing_links, superseded_sources as replaced_sources,
@@ -26,7 +26,7 @@ MATCH_OUTPUTS = {
 }
 
 
-@asset(key=["staging", "superseded_sources"], deps=[raw_key(spec) for spec in LEAD_SOURCES], group_name="match",
+@asset(pool=WAREHOUSE_POOL, key=["staging", "superseded_sources"], deps=[raw_key(spec) for spec in LEAD_SOURCES], group_name="match",
        kinds={"duckdb"})
 def superseded_sources(warehouse: WarehouseResource):
     """Published records that a corrected file of this import replaces (same path, new bytes, same record id, or
@@ -36,7 +36,7 @@ def superseded_sources(warehouse: WarehouseResource):
 
 
 @multi_asset(
-    outs={name: AssetOut(key=["staging", name], kinds={"recordlinkage", "polars"}, description=text)
+    pool=WAREHOUSE_POOL, outs={name: AssetOut(key=["staging", name], kinds={"recordlinkage", "polars"}, description=text)
           for name, text in MATCH_OUTPUTS.items()},
     ins={"normalized_records": AssetIn(["staging", "normalized_records"]),
          "crm_people": AssetIn(["staging", "crm_people"]),
@@ -66,7 +66,7 @@ def lead_matches(normalized_records, crm_people, superseded_sources, warehouse: 
                  metadata=typed({"verdicts": verdicts.pending.height}))
 
 
-@asset(key=["staging", "lead_profiles"], group_name="match", kinds={"polars"},
+@asset(pool=WAREHOUSE_POOL, key=["staging", "lead_profiles"], group_name="match", kinds={"polars"},
        ins={name: AssetIn(["staging", name]) for name in (
            "normalized_records", "lead_assignments", "lead_moves", "superseded_sources", "crm_people",
            "crm_opportunities")})

@@ -8,6 +8,7 @@ from dedupe.normalize.records import normalize_lead_records
 from leadflow.validate.crm import stage_crm_snapshot
 from schemas.quarantine import top_reasons
 from schemas.sources import CAMPAIGN_RESPONSES, CRM_SOURCES, TELEMARKETER_CALLS
+from warehouse.resource import WAREHOUSE_POOL
 from warehouse.raw import RawTable, with_raw_records
 
 PREVIEW = ["record_key", "first_name", "last_name", "email", "phone", "company_key", "domain", "country"]
@@ -22,7 +23,7 @@ CRM_STAGES = {
 
 
 @multi_asset(
-    outs={"normalized_records": AssetOut(key=["staging", "normalized_records"], kinds={"polars"},
+    pool=WAREHOUSE_POOL, outs={"normalized_records": AssetOut(key=["staging", "normalized_records"], kinds={"polars"},
                                          description="This import's accepted lead records, normalized."),
           "normalize_rejections": AssetOut(key=["staging", "normalize_rejections"], kinds={"polars"},
                                            description="Records left with nothing identifying once cleaned.")},
@@ -45,7 +46,7 @@ def normalized_records(lead_records, campaign_responses: RawTable, telemarketer_
 
 
 @multi_asset(
-    outs={name: AssetOut(key=["staging", name], kinds={"polars"}, description=text)
+    pool=WAREHOUSE_POOL, outs={name: AssetOut(key=["staging", name], kinds={"polars"}, description=text)
           for name, text in CRM_STAGES.items()},
     ins={spec.raw_table.split(".")[1]: AssetIn(raw_key(spec)) for spec in CRM_SOURCES.values()},
     group_name="normalize",

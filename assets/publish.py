@@ -16,7 +16,7 @@ from leadflow.qualify.resources import RulesResource
 from schemas.sources import LEAD_SOURCES
 from warehouse.checks import account_links, file_ledger, lead_integrity, lead_ledger, quarantine_rate
 from warehouse.publish import PublishBatch, publish_import
-from warehouse.resource import WarehouseResource
+from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 
 STAGED = ("normalized_records", "lead_assignments", "rejected_records", "normalize_rejections", "crm_rejections",
           "accounts", "account_field_sources", "lead_qualification", "status_changes", "match_decisions",
@@ -59,7 +59,7 @@ PUBLISHED = {
 
 
 @multi_asset(
-    specs=[AssetSpec(list(key), description=text, group_name="publish", kinds={"duckdb"},
+    pool=WAREHOUSE_POOL, specs=[AssetSpec(list(key), description=text, group_name="publish", kinds={"duckdb"},
                      deps=[AssetKey(["staging", name]) for name in made_from]
                      + (RAW_LEAD_TABLES if key[1] in ("lead_sources", "superseded_records") else []))
            for key, (text, made_from) in PUBLISHED.items()],
@@ -86,7 +86,7 @@ def published_import(context: AssetExecutionContext, warehouse: WarehouseResourc
             {k: v for k, v in counts.items() if k.startswith(key[1]) or k == f"{key[1]}_written"}))
 
 
-@asset_check(asset=AssetKey(["core", "lead_sources"]), blocking=True)
+@asset_check(pool=WAREHOUSE_POOL, asset=AssetKey(["core", "lead_sources"]), blocking=True)
 def record_ledger(warehouse: WarehouseResource) -> AssetCheckResult:
     """Per imported file version, every record read is in exactly one of core.lead_sources and
     quarantine.rejected_rows (or, once a corrected version replaced it, core.superseded_records)."""
@@ -99,7 +99,7 @@ def record_ledger(warehouse: WarehouseResource) -> AssetCheckResult:
                             metadata=typed({**ledger, "per_file": MetadataValue.md(table)}))
 
 
-@asset_check(asset=AssetKey(["quarantine", "rejected_rows"]))
+@asset_check(pool=WAREHOUSE_POOL, asset=AssetKey(["quarantine", "rejected_rows"]))
 def quarantine_rate_below_threshold(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                                     thresholds: QualityThresholds) -> AssetCheckResult:
     """Warns when this run quarantined more than the configured share of the records it read
@@ -110,7 +110,7 @@ def quarantine_rate_below_threshold(context: AssetCheckExecutionContext, warehou
                             metadata=typed({**rate, "threshold": thresholds.quarantine_rate_warn}))
 
 
-@asset_check(asset=AssetKey(["core", "leads"]))
+@asset_check(pool=WAREHOUSE_POOL, asset=AssetKey(["core", "leads"]))
 def leads_are_consistent(warehouse: WarehouseResource, rules: RulesResource) -> AssetCheckResult:
     """Every source record points to an existing lead, every lead has at least one source record, scores lie in
     1..100 and ranks are the rules file's bands (statuses are held by a CHECK constraint)."""
@@ -118,7 +118,7 @@ def leads_are_consistent(warehouse: WarehouseResource, rules: RulesResource) -> 
     return AssetCheckResult(passed=sum(problems.values()) == 0, metadata=typed(problems))
 
 
-@asset_check(asset=AssetKey(["core", "accounts"]))
+@asset_check(pool=WAREHOUSE_POOL, asset=AssetKey(["core", "accounts"]))
 def lead_accounts_resolve(warehouse: WarehouseResource) -> AssetCheckResult:
     """Every lead's account_id points into core.accounts."""
     dangling = account_links(warehouse.session())

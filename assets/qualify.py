@@ -8,7 +8,7 @@ from assets.metadata import counts_by, masked_preview, typed
 from leadflow.qualify.leads import lead_candidates, qualify_leads
 from leadflow.qualify.overrides import active_overrides
 from leadflow.qualify.resources import OverridesResource, RulesResource, RunDate
-from warehouse.resource import WarehouseResource
+from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from warehouse.state import all_leads, current_assignments, routing_state, stored_overrides
 
 PREVIEW = ["lead_id", "status", "score", "rank", "territory", "team", "owner"]
@@ -22,7 +22,7 @@ OUTPUTS = {
 
 
 @multi_asset(
-    outs={name: AssetOut(key=["staging", name], kinds={"polars", "yaml"}, description=text)
+    pool=WAREHOUSE_POOL, outs={name: AssetOut(key=["staging", name], kinds={"polars", "yaml"}, description=text)
           for name, text in OUTPUTS.items()},
     ins={name: AssetIn(["staging", name]) for name in ("lead_profiles", "lead_accounts", "accounts", "crm_leads",
                                                         "crm_campaigns")},

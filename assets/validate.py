@@ -7,11 +7,12 @@ from assets.metadata import typed
 from leadflow.validate.lead_records import validate_lead_records
 from schemas.quarantine import top_reasons
 from schemas.sources import CAMPAIGN_RESPONSES, TELEMARKETER_CALLS
+from warehouse.resource import WAREHOUSE_POOL
 from warehouse.raw import RawTable
 
 
 @multi_asset(
-    outs={"lead_records": AssetOut(key=["staging", "lead_records"], kinds={"pandera", "polars"},
+    pool=WAREHOUSE_POOL, outs={"lead_records": AssetOut(key=["staging", "lead_records"], kinds={"pandera", "polars"},
                                    description="This import's usable lead records, typed and cleaned."),
           "rejected_records": AssetOut(key=["staging", "rejected_records"], kinds={"polars"},
                                        description="This import's unusable lead records with their reasons.")},

@@ -20,7 +20,8 @@ weekly_import_job = define_asset_job(
     WEEKLY_IMPORT,
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
-    description="Import every new inbox file: ingest, validate, normalize, match, enrich, qualify, publish.",
+    description="Import every new inbox file: ingest, validate, normalize, match, enrich, qualify, publish; then the "
+                "marts, the analysts' copy and the funnel report.",
 )
 
 

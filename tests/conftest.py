@@ -36,6 +36,27 @@ def table_fingerprint(warehouse: Path) -> dict[str, list]:
         con.close()
 
 
+# The suite's runs share one Dagster instance whose event log lives in memory: the default instance (SQLite files
+# beside the warehouse, pipelines/instance.py) spends ~8 ms committing each of a run's ~400 events to disk, which
+# over the suite's runs costs minutes. Tests of the default instance unset DAGSTER_HOME themselves.
+TEST_INSTANCE_YAML = """\
+telemetry:
+  enabled: false
+event_log_storage:
+  module: dagster._core.storage.event_log
+  class: InMemoryEventLogStorage
+"""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("dagster_home")
+    (home / "dagster.yaml").write_text(TEST_INSTANCE_YAML)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(home))
+        yield home
+
+
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("sample")

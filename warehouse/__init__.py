@@ -1,5 +1,6 @@
 """The only code that talks to DuckDB: connections, DDL, reads and writes of polars frames."""
 
-from warehouse.connection import Warehouse, WarehouseError
+from warehouse.connection import Warehouse
+from warehouse.errors import WarehouseBusy, WarehouseError
 
-__all__ = ["Warehouse", "WarehouseError"]
+__all__ = ["Warehouse", "WarehouseBusy", "WarehouseError"]

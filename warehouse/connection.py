@@ -17,6 +17,8 @@ from typing import Any, Iterator, Sequence
 import duckdb
 import polars as pl
 
+from warehouse.errors import WarehouseBusy, WarehouseError
+from warehouse.lock import busy_message, foreign_holder, holding
 from warehouse.migrations import migrate
 from warehouse.sql_files import sql_statements
 
@@ -29,10 +31,6 @@ def default_memory_limit() -> str:
     a large import's pages would otherwise add to polars' memory in the same process; queries past the limit
     spill to disk beside the warehouse file."""
     return os.environ.get("LEADFLOW_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
-
-
-class WarehouseError(RuntimeError):
-    """The warehouse file cannot be opened or used (locked, unreadable, wrong path)."""
 
 
 def _bound(statement: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -49,14 +47,30 @@ class Warehouse:
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator["WarehouseSession"]:
-        if not read_only:
+        """A session on the file; a writing one holds the warehouse's write lock (warehouse.lock) while open."""
+        if read_only:
+            if not self.path.exists():
+                raise WarehouseError(f"warehouse file {self.path} does not exist yet: run an import first")
+            with self._session(read_only=True) as session:
+                yield session
+            return
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        elif not self.path.exists():
-            raise WarehouseError(f"warehouse file {self.path} does not exist yet: run an import first")
+        except OSError as exc:
+            raise WarehouseError(f"cannot create the folder of warehouse file {self.path}: "
+                                 f"{exc.strerror or exc}") from exc
+        with holding(self.path), self._session(read_only=False) as session:
+            yield session
+
+    @contextmanager
+    def _session(self, read_only: bool) -> Iterator["WarehouseSession"]:
         try:
             con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": self.memory_limit})
-        except duckdb.Error as exc:  # locked by another process, not a DuckDB file, ...
-            raise WarehouseError(f"cannot open warehouse file {self.path}: {exc}") from exc
+        except duckdb.Error as exc:  # open in another process, not a DuckDB file, ...
+            who = foreign_holder(exc)
+            if who:
+                raise WarehouseBusy(busy_message(self.path, who)) from exc
+            raise WarehouseError(f"cannot open warehouse file {self.path}: {str(exc).splitlines()[0]}") from exc
         session = WarehouseSession(con)
         try:
             if not read_only:
@@ -64,6 +78,20 @@ class Warehouse:
             yield session
         finally:
             con.close()
+
+    def other_program_holding(self) -> str | None:
+        """The process another program (not leadflow) has the file open in, as DuckDB names it; None when the file
+        is free or does not exist yet."""
+        if not self.path.exists():
+            return None
+        try:
+            duckdb.connect(str(self.path), config={"memory_limit": self.memory_limit}).close()
+        except duckdb.Error as exc:
+            who = foreign_holder(exc)
+            if who:
+                return who
+            raise WarehouseError(f"cannot open warehouse file {self.path}: {str(exc).splitlines()[0]}") from exc
+        return None
 
 
 class WarehouseSession:

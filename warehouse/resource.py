@@ -11,10 +11,12 @@ from pydantic import PrivateAttr
 
 from schemas.sources import CRM_SOURCES, LEAD_SOURCES
 from warehouse.connection import Warehouse, WarehouseSession, default_memory_limit
+from warehouse.lock import holding
 from warehouse.raw import RawTable
 from warehouse.registry import ImportRegistry
 
 STAGING_SCHEMA = "staging"
+WAREHOUSE_POOL = "leadflow_warehouse"  # every asset and check that touches the warehouse: one run at a time
 RAW_SPECS = {spec.raw_table: spec for spec in (*LEAD_SOURCES, *CRM_SOURCES.values())}
 
 
@@ -28,10 +30,17 @@ class WarehouseResource(ConfigurableResource):
     _stack: Optional[ExitStack] = PrivateAttr(default=None)
     _session: Optional[WarehouseSession] = PrivateAttr(default=None)
 
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """Take the warehouse's write lock when the run starts (warehouse.lock): a run holds it for its whole
+        length, and a second writer gets a clear message instead of DuckDB's lock error half-way."""
+        self._stack = ExitStack()
+        self._stack.enter_context(holding(self.path))
+
     def session(self) -> WarehouseSession:
         """The run's open session (opened on first use)."""
         if self._session is None:
-            self._stack = ExitStack()
+            if self._stack is None:
+                self._stack = ExitStack()
             warehouse = Warehouse(self.path, self.memory_limit or default_memory_limit())
             self._session = self._stack.enter_context(warehouse.connect())
         return self._session

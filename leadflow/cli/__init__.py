@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from leadflow.cli.backup import add_backup_commands
 from leadflow.cli.enrich import add_enrich_commands
-from leadflow.cli.errors import fail
+from leadflow.cli.errors import busy, fail
 from leadflow.cli.evaluate import add_evaluate_command
 from leadflow.cli.explain import add_explain_command
 from leadflow.cli.export import add_export_commands
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (add_run_command, add_sample_command, add_evaluate_command, add_query_command, add_review_commands,
                 add_export_commands, add_sources_commands, add_rules_commands, add_enrich_commands,
-                add_explain_command):
+                add_explain_command, add_backup_commands):
         add(sub)
     return parser
 
@@ -39,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # last resort: a clear line, never a traceback to the user
-        from warehouse import WarehouseError
+        from warehouse import WarehouseBusy, WarehouseError
+        if isinstance(exc, WarehouseBusy):
+            return busy(str(exc))
         if isinstance(exc, WarehouseError):
             return fail(str(exc))
         return fail(f"unexpected {type(exc).__name__}: {exc}")

@@ -32,12 +32,12 @@ EXAMPLE_QUERIES = (
 def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching: str | None = None,
                firmographics: str | None = None, sources: str | None = None, enrichment_settings: str | None = None,
                overrides: str | None = None, as_of: str | None = None):
-    """Execute the weekly_import job in-process on `inbox` into `warehouse`; return the Dagster result. The
-    enrichment API is used when LEADFLOW_ENRICHMENT_URL is set (key in LEADFLOW_ENRICHMENT_API_KEY, passed on as
-    a `dagster.EnvVar`), else the firmographics file."""
-    from dagster import DagsterInstance
-
+    """Execute the weekly_import job in-process on `inbox` into `warehouse`, recorded in the warehouse's Dagster
+    instance (pipelines.instance: the one the UI shows); return the Dagster result. The enrichment API is used when
+    LEADFLOW_ENRICHMENT_URL is set (key in LEADFLOW_ENRICHMENT_API_KEY, passed on as a `dagster.EnvVar`), else the
+    firmographics file. The caller should hold the warehouse (warehouse.lock.holding); the run takes it too."""
     from pipelines.definitions import build_definitions, setting
+    from pipelines.instance import WAREHOUSE_TAG, fail_abandoned_runs, leadflow_instance
 
     defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics, sources_path=sources,
                              enrichment_url=setting("LEADFLOW_ENRICHMENT_URL"),
@@ -45,9 +45,11 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
                              enrichment_settings_path=enrichment_settings,
                              overrides_path=overrides or setting("LEADFLOW_OVERRIDES"), as_of=as_of)
     job = defs.resolve_job_def("weekly_import")
-    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
+    with leadflow_instance(warehouse) as instance:
+        fail_abandoned_runs(instance, warehouse)  # the caller holds the warehouse: nothing else of it runs
+        return job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet,
+                                      tags={WAREHOUSE_TAG: str(Path(warehouse).resolve())})
 
 
 def _failure_message(result) -> str:
@@ -147,15 +149,19 @@ def cmd_run(args: argparse.Namespace) -> int:
             check_overrides(overrides, rules.rank_names, warehouse)
     except ConfigError as exc:
         return fail(str(exc))
-    started = time.perf_counter()
-    result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources,
-                        args.enrichment_settings, overrides, args.as_of)
-    if not result.success:
-        return fail(_failure_message(result))
     from warehouse import Warehouse
+    from warehouse.lock import wait_for_warehouse
     from warehouse.summary import run_summary
-    with Warehouse(warehouse).connect(read_only=True) as wh:
-        summary = run_summary(wh, result.run_id)
+    started = time.perf_counter()
+    # one writer: hold the warehouse for the whole command, waiting up to --wait for a run (or any program with the
+    # file open) to finish; WarehouseBusy becomes one line and exit 3 (leadflow.cli.main)
+    with wait_for_warehouse(warehouse, args.wait, Warehouse(warehouse).other_program_holding):
+        result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources,
+                            args.enrichment_settings, overrides, args.as_of)
+        if not result.success:
+            return fail(_failure_message(result))
+        with Warehouse(warehouse).connect(read_only=True) as wh:
+            summary = run_summary(wh, result.run_id)
     _print_summary(summary, time.perf_counter() - started, warehouse)
     return 0
 
@@ -179,4 +185,7 @@ def add_run_command(sub) -> None:
                           "(default: $LEADFLOW_OVERRIDES)")
     run.add_argument("--enrichment-settings", help="enrichment settings YAML: cache time to live, which source wins "
                                                    "each account field (default: packaged settings)")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="when another run (or program) holds the warehouse, wait up to this long for it "
+                          "(default 0: exit 3 at once, saying who holds it)")
     run.set_defaults(func=cmd_run)
