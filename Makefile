@@ -21,16 +21,20 @@ demo: install
 	$(BIN)/leadflow run --inbox $(SAMPLE) --warehouse $(WAREHOUSE)
 
 test: install
+	.ci/ensure-chromium
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-all: install
+	.ci/ensure-chromium
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
+# the Dagster instance `make demo` wrote (.dagster_home beside the warehouse, or $DAGSTER_HOME): its runs, metadata
+# and checks show in the UI
 ui: install
-	LEADFLOW_INBOX=$(SAMPLE) LEADFLOW_WAREHOUSE=$(WAREHOUSE) DAGSTER_HOME=$(CURDIR)/.dagster_home \
-		sh -c 'mkdir -p $$DAGSTER_HOME && $(BIN)/dagster dev -w workspace.yaml'
+	LEADFLOW_INBOX=$(SAMPLE) LEADFLOW_WAREHOUSE=$(WAREHOUSE) \
+		DAGSTER_HOME=$$($(BIN)/python -m pipelines.instance $(WAREHOUSE)) $(BIN)/dagster dev -w workspace.yaml
 
 clean:
-	rm -rf $(VENV) data .dagster_home
+	rm -rf $(VENV) data .dagster_home test-artifacts

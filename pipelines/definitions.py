@@ -8,7 +8,8 @@ so the UI shows where it came from), else from its default: LEADFLOW_INBOX (data
 LEADFLOW_DUCKDB_MEMORY_LIMIT (512MB), LEADFLOW_ENRICHMENT_URL and LEADFLOW_ENRICHMENT_API_KEY (the enrichment
 API; without a URL the firmographics file is used), LEADFLOW_ENRICHMENT_SETTINGS, LEADFLOW_OVERRIDES (statuses, ranks and owners a person set),
 LEADFLOW_SCHEDULE_CRON (`0 6 * * 1`), LEADFLOW_TIMEZONE (UTC),
-LEADFLOW_QUARANTINE_RATE_WARN (0.05) and LEADFLOW_INBOX_MAX_AGE_DAYS (8).
+LEADFLOW_QUARANTINE_RATE_WARN (0.05) and LEADFLOW_INBOX_MAX_AGE_DAYS (8); alerts: LEADFLOW_ALERT_WEBHOOK and
+LEADFLOW_UI_URL (pipelines/alerts.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from dagster import Definitions, EnvVar, definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from assets import enrich, ingest, marts, match, normalize, publish, qualify, validate
+from assets import enrich, ingest, marts, match, normalize, publish, qualify, report, validate
 from leadflow.config.resources import (
     DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, MatchSettingsResource, QualityThresholds,
 )
@@ -27,10 +28,11 @@ from leadflow.enrich.resources import EnrichmentSettingsResource, FirmographicsF
 from leadflow.enrich.source import CompanyDataSource
 from leadflow.ingest.resources import InboxResource
 from leadflow.qualify.resources import OverridesResource, RulesResource, RunDate
+from pipelines.alerts import ALERT_SENSORS, alert_webhook_from_environment
 from pipelines.jobs import build_weekly_schedule, inbox_sensor, weekly_import_job
 from warehouse.resource import WarehouseResource, raw_tables, staging_tables
 
-ASSET_MODULES = [ingest, validate, normalize, match, enrich, qualify, publish, marts]
+ASSET_MODULES = [ingest, validate, normalize, match, enrich, qualify, publish, marts, report]
 DEFAULT_INBOX = "data/sample"
 DEFAULT_WAREHOUSE = "data/leadflow.duckdb"
 DEFAULT_CRON = "0 6 * * 1"
@@ -67,6 +69,7 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
         "enrichment_settings": EnrichmentSettingsResource(path=enrichment_settings_path),
         "thresholds": QualityThresholds(quarantine_rate_warn=quarantine_rate_warn,
                                         inbox_max_age_days=inbox_max_age_days),
+        "alert_webhook": alert_webhook_from_environment(warehouse_path),
     }
 
 
@@ -84,7 +87,7 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
         asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
         jobs=[weekly_import_job],
         schedules=[build_weekly_schedule(cron, timezone)],
-        sensors=[inbox_sensor],
+        sensors=[inbox_sensor, *ALERT_SENSORS],
         resources=build_resources(inbox_dir, warehouse_path, rules_path, matching_settings_path, firmographics_path,
                                   sources_path, memory_limit, quarantine_rate_warn, inbox_max_age_days,
                                   enrichment_url, enrichment_api_key, enrichment_settings_path, overrides_path,
