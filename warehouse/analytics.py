@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warehouse.connection import WarehouseSession
+from warehouse.faults import crash_point
 
 COPIED_SCHEMAS = ("core", "marts", "quarantine")
 SUFFIX = ".analytics.duckdb"
@@ -41,6 +42,7 @@ def publish_analytics_copy(wh: WarehouseSession, warehouse_path: str | Path, run
                            now: datetime) -> dict[str, int | str]:
     """Build the analysts' copy of core, marts and quarantine aside and rename it over the previous one; return
     tables copied, rows copied and the copy's size in bytes."""
+    crash_point("analytics:start")
     copy = analytics_path(warehouse_path)
     discard_half_built(copy)
     building = copy.with_name(f"{_building_prefix(copy)}{os.getpid()}")
@@ -64,5 +66,6 @@ def publish_analytics_copy(wh: WarehouseSession, warehouse_path: str | Path, run
         discard_half_built(copy)
         raise
     wh.execute("DETACH analytics_copy")
+    crash_point("analytics:before_rename")
     os.replace(building, copy)
     return {"tables": len(tables), "rows": rows, "bytes": copy.stat().st_size, "path": str(copy)}

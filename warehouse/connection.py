@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from warehouse.errors import WarehouseBusy, WarehouseError
+from warehouse.faults import crash_point
 from warehouse.lock import busy_message, foreign_holder, holding
 from warehouse.migrations import migrate
 from warehouse.sql_files import sql_statements
@@ -116,6 +117,7 @@ class WarehouseSession:
 
     def run(self, name: str, **params: Any) -> None:
         """Run every statement of `warehouse/sql/<name>.sql`, each with the parameters it names."""
+        crash_point(f"sql:{name}")
         for statement in sql_statements(name):
             self.execute(statement, _bound(statement, params))
 
@@ -159,6 +161,7 @@ class WarehouseSession:
         the table's other columns get their default (NULL)."""
         if frame.height == 0:
             return 0
+        crash_point(f"insert:{qualified_name}")
         target = set(self.columns(qualified_name))
         with self.registered("_inserted_rows", frame.select([c for c in frame.columns if c in target])):
             self.execute(f"INSERT INTO {qualified_name} BY NAME SELECT * FROM _inserted_rows")
@@ -166,6 +169,7 @@ class WarehouseSession:
 
     def replace_table(self, qualified_name: str, frame: pl.DataFrame) -> int:
         """(Re)create a scratch or mart table from a frame (staging.* and marts.* only)."""
+        crash_point(f"replace:{qualified_name}")
         with self.registered("_replacing_rows", frame):
             self.execute(f"CREATE OR REPLACE TABLE {qualified_name} AS SELECT * FROM _replacing_rows")
         return frame.height
@@ -182,4 +186,5 @@ class WarehouseSession:
         except BaseException:
             self.execute("ROLLBACK")
             raise
+        crash_point("commit")
         self.execute("COMMIT")

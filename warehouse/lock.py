@@ -23,7 +23,7 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
-from warehouse.errors import WarehouseBusy
+from warehouse.errors import WarehouseBusy, WarehouseError
 
 _held: dict[str, list] = {}  # lock path -> [FileLock, depth] for the locks this process holds
 _guard = threading.Lock()
@@ -71,15 +71,24 @@ def holding(warehouse: str | Path, wait: float = 0.0) -> Iterator[None]:
         if entry is not None:
             entry[1] += 1
     if entry is None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(key, timeout=max(wait, 0.0))
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             lock.acquire()
         except Timeout:
             raise WarehouseBusy(busy_message(path, holder(path))) from None
-        _holder_path(path).write_text(json.dumps({
-            "pid": os.getpid(), "command": _command(),
-            "since": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}), encoding="utf-8")
+        except (FileExistsError, NotADirectoryError):
+            blocking = next((p for p in [path.parent, *path.parent.parents] if p.exists() and not p.is_dir()), None)
+            raise WarehouseError(f"cannot create warehouse file {path}: {blocking or path.parent} is a file, "
+                                 "not a folder") from None
+        except OSError as exc:
+            raise WarehouseError(f"cannot write beside warehouse file {path}: {exc.strerror or exc}") from None
+        try:
+            _holder_path(path).write_text(json.dumps({
+                "pid": os.getpid(), "command": _command(),
+                "since": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}), encoding="utf-8")
+        except OSError:  # only the busy message reads it; a full disk shows up at the first write that matters
+            pass
         with _guard:
             _held[key] = entry = [lock, 1]
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -52,14 +53,24 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
                                       tags={WAREHOUSE_TAG: str(Path(warehouse).resolve())})
 
 
-def _failure_message(result) -> str:
+_EXCEPTION_NAME = re.compile(r"^(?:[\w.]+(?:Error|Exception|Interrupt)): ")
+
+
+def _failure_message(result, warehouse: Path) -> str:
+    """One line: the step that failed and why, without exception class names; a full disk says what to do."""
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            cause = error
+            cause = event.step_failure_data.error
             while cause.cause is not None:
                 cause = cause.cause
-            return f"step {event.step_key} failed: {cause.message.strip()}"
+            why = " ".join(cause.message.split())
+            while _EXCEPTION_NAME.match(why):
+                why = _EXCEPTION_NAME.sub("", why, count=1)
+            if "No space left on device" in why:
+                return (f"step {event.step_key} failed: the disk holding {warehouse.parent} is full (No space left on "
+                        "device); free some space and run again: the warehouse keeps its last good state and the "
+                        "next run picks up where this one stopped")
+            return f"step {event.step_key} failed: {why}"
     return "the import failed"
 
 
@@ -159,7 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources,
                             args.enrichment_settings, overrides, args.as_of)
         if not result.success:
-            return fail(_failure_message(result))
+            return fail(_failure_message(result, warehouse))
         with Warehouse(warehouse).connect(read_only=True) as wh:
             summary = run_summary(wh, result.run_id)
     _print_summary(summary, time.perf_counter() - started, warehouse)
