@@ -110,6 +110,14 @@ def _number(name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from None
 
 
+def thresholds_from_environment() -> dict[str, Any]:
+    """The settings the code location and `leadflow run` both read from the environment besides paths: DuckDB's
+    memory limit and the checks' thresholds."""
+    return {"memory_limit": setting("LEADFLOW_DUCKDB_MEMORY_LIMIT"),
+            "quarantine_rate_warn": _number("LEADFLOW_QUARANTINE_RATE_WARN", DEFAULT_QUARANTINE_RATE_WARN),
+            "inbox_max_age_days": _number("LEADFLOW_INBOX_MAX_AGE_DAYS", DEFAULT_INBOX_MAX_AGE_DAYS)}
+
+
 def definitions_from_environment() -> Definitions:
     """The code location's Definitions, configured from LEADFLOW_* environment variables (see the module)."""
     return build_definitions(
@@ -119,15 +127,13 @@ def definitions_from_environment() -> Definitions:
         matching_settings_path=setting("LEADFLOW_MATCH_SETTINGS"),
         firmographics_path=setting("LEADFLOW_FIRMOGRAPHICS"),
         sources_path=setting("LEADFLOW_SOURCES"),
-        memory_limit=setting("LEADFLOW_DUCKDB_MEMORY_LIMIT"),
         enrichment_url=setting("LEADFLOW_ENRICHMENT_URL"),
         enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
         enrichment_settings_path=setting("LEADFLOW_ENRICHMENT_SETTINGS"),
         overrides_path=setting("LEADFLOW_OVERRIDES"),
         cron=os.environ.get("LEADFLOW_SCHEDULE_CRON") or DEFAULT_CRON,
         timezone=os.environ.get("LEADFLOW_TIMEZONE") or DEFAULT_TIMEZONE,
-        quarantine_rate_warn=_number("LEADFLOW_QUARANTINE_RATE_WARN", DEFAULT_QUARANTINE_RATE_WARN),
-        inbox_max_age_days=_number("LEADFLOW_INBOX_MAX_AGE_DAYS", DEFAULT_INBOX_MAX_AGE_DAYS),
+        **thresholds_from_environment(),
     )
 
 

@@ -37,14 +37,15 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
     instance (pipelines.instance: the one the UI shows); return the Dagster result. The enrichment API is used when
     LEADFLOW_ENRICHMENT_URL is set (key in LEADFLOW_ENRICHMENT_API_KEY, passed on as a `dagster.EnvVar`), else the
     firmographics file. The caller should hold the warehouse (warehouse.lock.holding); the run takes it too."""
-    from pipelines.definitions import build_definitions, setting
+    from pipelines.definitions import build_definitions, setting, thresholds_from_environment
     from pipelines.instance import WAREHOUSE_TAG, fail_abandoned_runs, leadflow_instance
 
     defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics, sources_path=sources,
                              enrichment_url=setting("LEADFLOW_ENRICHMENT_URL"),
                              enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
                              enrichment_settings_path=enrichment_settings,
-                             overrides_path=overrides or setting("LEADFLOW_OVERRIDES"), as_of=as_of)
+                             overrides_path=overrides or setting("LEADFLOW_OVERRIDES"), as_of=as_of,
+                             **thresholds_from_environment())
     job = defs.resolve_job_def("weekly_import")
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     with leadflow_instance(warehouse) as instance:
@@ -160,6 +161,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             check_overrides(overrides, rules.rank_names, warehouse)
     except ConfigError as exc:
         return fail(str(exc))
+    from pipelines.alerts import post_run_alerts
     from warehouse import Warehouse
     from warehouse.lock import wait_for_warehouse
     from warehouse.summary import run_summary
@@ -169,10 +171,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     with wait_for_warehouse(warehouse, args.wait, Warehouse(warehouse).other_program_holding):
         result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources,
                             args.enrichment_settings, overrides, args.as_of)
-        if not result.success:
-            return fail(_failure_message(result, warehouse))
-        with Warehouse(warehouse).connect(read_only=True) as wh:
-            summary = run_summary(wh, result.run_id)
+        if result.success:
+            with Warehouse(warehouse).connect(read_only=True) as wh:
+                summary = run_summary(wh, result.run_id)
+    # LEADFLOW_ALERT_WEBHOOK: a failed run or check is posted (never raises; outside the lock, so a slow webhook
+    # never holds the warehouse)
+    post_run_alerts(result, warehouse)
+    if not result.success:
+        return fail(_failure_message(result, warehouse))
     _print_summary(summary, time.perf_counter() - started, warehouse)
     return 0
 
