@@ -17,7 +17,11 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
+from rapidfuzz.distance import DamerauLevenshtein
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from dedupe.settings import MatchSettings
 
@@ -32,6 +36,15 @@ class _Component:
     crm_lead_ids: set = field(default_factory=set)
     domains: set = field(default_factory=set)
     emails: set = field(default_factory=set)
+
+
+LEADS_CONFLICT = "would merge two existing leads"
+
+
+def domains_agree(a: set[str], b: set[str]) -> bool:
+    """Two sets of company domains name one company: a domain in common, or two within two edits of each other
+    (`company.com` / `companyy.com` is a typo, not another company)."""
+    return bool(a & b) or any(DamerauLevenshtein.distance(x, y) <= 2 for x in a for y in b)
 
 
 def new_lead_id(first_record_key: str) -> str:
@@ -102,23 +115,33 @@ class _Clusters:
             node = parent[node]
         return node
 
-    def conflict(self, a, b, settings: MatchSettings | None) -> str | None:
+    def conflict(self, a, b, settings: MatchSettings | None, leads: bool = True) -> str | None:
+        """Why the clusters of `a` and `b` must stay apart, or None. `leads=False` leaves out the rule that two
+        existing leads are never merged (to ask whether only that rule stands in the way)."""
         pa, pb = self.parts[a], self.parts[b]
         if pa.forbidden & pb.nodes or pb.forbidden & pa.nodes:
             return "a reviewer rejected this merge (cannot-link)"
         if settings is None:  # a reviewer's must-link overrides the model's guards
             return None
-        # a re-opened record still counts as its lead: only a reviewer's must-link merges two leads
-        if len({self.same_lead(x) for x in pa.lead_ids | pb.lead_ids | pa.originals | pb.originals}) > 1:
-            return "would merge two existing leads"
+        # a re-opened record still counts as its lead: a reviewer's must-link, or overwhelming evidence (healing,
+        # see `dedupe.resolve.resolve_import`), merges two leads
+        if leads and len({self.same_lead(x) for x in pa.lead_ids | pb.lead_ids | pa.originals | pb.originals}) > 1:
+            return LEADS_CONFLICT
         if len(pa.contact_ids | pb.contact_ids) > 1:
             return "would merge two different CRM contacts"
         if len(pa.crm_lead_ids | pb.crm_lead_ids) > 1:
             return "would merge two different CRM leads"
         if (settings.different_domains_cannot_link and pa.domains and pb.domains
-                and not pa.domains & pb.domains and not pa.emails & pb.emails):
+                and not pa.emails & pb.emails and not domains_agree(pa.domains, pb.domains)):
             return "different company domains"
         return None
+
+    def lead_pairs(self, a, b) -> list[tuple[str, str]]:
+        """The pairs of existing leads (one in each cluster) that joining `a` and `b` would merge."""
+        pa, pb = self.parts[a], self.parts[b]
+        left = {self.same_lead(x) for x in pa.lead_ids | pa.originals}
+        right = {self.same_lead(x) for x in pb.lead_ids | pb.originals}
+        return [(x, y) for x in sorted(left) for y in sorted(right) if x != y]
 
     def union(self, a, b) -> None:
         if len(self.parts[a].nodes) < len(self.parts[b].nodes):
@@ -142,14 +165,16 @@ def _positions(records: pl.DataFrame, pairs: list[tuple[str, str]]) -> list[tupl
 def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: MatchSettings,
                     must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = (),
                     retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = ()
-                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+                    ) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple[str, str]]]:
     """Assign every batch record (new or re-opened) to a lead.
 
     `records` needs record_key, kind, lead_id, contact_id, crm_lead_id, domain, email and may carry
     original_lead_id (re-opened records); `scored` is the output of `dedupe.linkage.score_pairs`
     (positional left/right). Returns (assignments, decisions): assignments has one row per batch record
     (record_key, lead_id, is_new_lead, previous_lead_id, contact_id, crm_lead_id, match_score, match_reason);
-    decisions is `scored` with refused edges turned into `review` and the refusal in the reason.
+    decisions is `scored` with refused edges turned into `review` and the refusal in the reason; the third item
+    lists the pairs of existing leads (lead ids) that only the two-leads rule kept apart while an edge between
+    them reached `settings.merge_leads_threshold`: evidence to heal (merge) those leads.
     `retired_ids` are lead ids a new lead must never take again (leads merged away earlier).
     `keep_together` are links between records of a re-opened lead that still stand (earlier match edges,
     strongest first): joined after the reviewer's must-links, never across a cannot-link.
@@ -160,13 +185,136 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     decisions = scored.with_row_index("_pair").sort(["match_probability", "_pair"], descending=[True, False])
     edges = decisions.filter(pl.col("decision") == "match").select(
         "_pair", "left", "right", "match_probability", "reason")
-    batch_rows = (records["kind"] == "batch").arg_true().to_list()
+    batch = (records["kind"] == "batch").to_numpy()
+    component = _components(records, edges, must + together)
+    slow = _constrained_components(records, component, batch, must + together, cannot, settings)
+    in_slow = np.isin(component, slow)
+    fast_rows = np.flatnonzero(batch & ~in_slow)
+    slow_rows = np.flatnonzero(batch & in_slow)
+    on_slow = in_slow[edges["left"].to_numpy()] if edges.height else np.zeros(0, dtype=bool)
+    parts = [_assign_unconstrained(records, fast_rows, component, edges.filter(~pl.Series(on_slow)),
+                                   set(retired_ids))]
+    refused: dict[int, str] = {}
+    healable: list[tuple[str, str]] = []
+    if len(slow_rows):
+        keep = set(np.flatnonzero(in_slow).tolist())
+        slow_assignments, refused, healable = _cluster_greedily(
+            records, edges.filter(pl.Series(on_slow)), slow_rows.tolist(),
+            [p for p in must if p[0] in keep], [p for p in cannot if p[0] in keep or p[1] in keep],
+            [p for p in together if p[0] in keep], settings, set(retired_ids))
+        parts.append(slow_assignments)
+    position = records.select("record_key").with_row_index("_row")
+    assignments = pl.concat(parts, how="vertical_relaxed").join(position, on="record_key").sort("_row").drop("_row")
+    decisions = decisions.sort("_pair").with_columns(
+        pl.Series("_refused", [refused.get(i) for i in range(decisions.height)], dtype=pl.Utf8)
+    ).with_columns(
+        pl.when(pl.col("_refused").is_not_null()).then(pl.lit("review")).otherwise(pl.col("decision"))
+        .alias("decision"),
+        pl.when(pl.col("_refused").is_not_null())
+        .then(pl.concat_str(pl.lit("kept apart: "), pl.col("_refused"), pl.lit("; "), pl.col("reason")))
+        .otherwise(pl.col("reason")).alias("reason"),
+    ).drop("_pair", "_refused")
+    return assignments, decisions, healable
+
+
+def _components(records: pl.DataFrame, edges: pl.DataFrame, links: list[tuple[int, int]]) -> np.ndarray:
+    """The connected component of every record over the match edges and the links, with all records of one
+    existing lead as one node."""
+    n = records.height
+    lead_code = records.select(pl.col("lead_id").cast(pl.Categorical).to_physical()).to_series().to_numpy()
+    lead_code = np.asarray(lead_code)
+    has_lead = ~records["lead_id"].is_null().to_numpy()
+    node = np.where(has_lead, n + np.nan_to_num(lead_code, nan=0).astype(np.int64), np.arange(n))
+    left = np.concatenate([edges["left"].to_numpy().astype(np.int64), np.array([a for a, _ in links], dtype=np.int64)])
+    right = np.concatenate([edges["right"].to_numpy().astype(np.int64), np.array([b for _, b in links],
+                                                                                 dtype=np.int64)])
+    size = n + (int(lead_code[has_lead].max()) + 1 if has_lead.any() else 0)
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (node[left], node[right])), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    return labels[node]
+
+
+def _constrained_components(records: pl.DataFrame, component: np.ndarray, batch: np.ndarray,
+                            links: list[tuple[int, int]], cannot: list[tuple[int, int]],
+                            settings: MatchSettings) -> np.ndarray:
+    """Components whose clustering needs the greedy, guarded algorithm: those holding two existing leads, two CRM
+    contacts or two CRM leads, a re-opened or corrected record, a reviewer's link, both ends of a cannot-link, or
+    (with the domain guard on) two company domains. In every other component no edge can be refused."""
+    optional = [c for c in ("original_lead_id", "preferred_lead_id") if c in records.columns]
+    frame = records.select("lead_id", "contact_id", "crm_lead_id", "domain", *optional).with_columns(
+        pl.Series("_c", component), pl.Series("_batch", batch))
+    touched = frame.filter(pl.col("_c").is_in(pl.Series(np.unique(component[batch])).implode()))
+    summary = touched.group_by("_c").agg(
+        pl.col("lead_id").n_unique() - pl.col("lead_id").null_count().gt(0).cast(pl.UInt32),
+        pl.col("contact_id").drop_nulls().n_unique(), pl.col("crm_lead_id").drop_nulls().n_unique(),
+        pl.col("domain").drop_nulls().n_unique(),
+        *(pl.col(c).is_not_null().any().alias(c) for c in optional))
+    hard = (pl.col("lead_id") > 1) | (pl.col("contact_id") > 1) | (pl.col("crm_lead_id") > 1)
+    if settings.different_domains_cannot_link:
+        hard |= pl.col("domain") > 1
+    for c in optional:
+        hard |= pl.col(c)
+    slow = set(summary.filter(hard)["_c"].to_list())
+    slow |= {int(component[a]) for a, _ in links}
+    slow |= {int(component[a]) for a, b in cannot if component[a] == component[b]}
+    return np.array(sorted(slow), dtype=component.dtype)
+
+
+def _assign_unconstrained(records: pl.DataFrame, rows: np.ndarray, component: np.ndarray, edges: pl.DataFrame,
+                          retired_ids: set[str]) -> pl.DataFrame:
+    """Leads of the batch records in components no guard constrains: every edge holds, each component is one lead,
+    the existing lead it holds keeps its id (and CRM links), else a new id from its first record."""
+    schema = {"record_key": pl.Utf8, "lead_id": pl.Utf8, "is_new_lead": pl.Boolean, "previous_lead_id": pl.Utf8,
+              "contact_id": pl.Utf8, "crm_lead_id": pl.Utf8, "match_score": pl.Float64, "match_reason": pl.Utf8}
+    if not len(rows):
+        return pl.DataFrame(schema=schema)
+    frame = records.select("record_key", "lead_id", "contact_id", "crm_lead_id").with_columns(
+        pl.Series("_c", component), pl.Series("_batch", np.isin(np.arange(records.height), rows)))
+    comps = pl.Series(np.unique(component[rows]))
+    members = frame.filter(pl.col("_c").is_in(comps.implode()))
+    per = members.group_by("_c").agg(
+        pl.col("lead_id").drop_nulls().min().alias("_lead"),
+        pl.col("contact_id").drop_nulls().min().alias("contact_id"),
+        pl.col("crm_lead_id").drop_nulls().min().alias("crm_lead_id"),
+        pl.col("record_key").filter(pl.col("_batch")).min().alias("_first"))
+    taken = set(records["lead_id"].drop_nulls().unique().to_list()) | retired_ids
+    if "original_lead_id" in records.columns:
+        taken |= set(records["original_lead_id"].drop_nulls().to_list())
+    new_ids = []
+    for first, lead in zip(per["_first"].to_list(), per["_lead"].to_list()):
+        if lead is not None:
+            new_ids.append(lead)
+            continue
+        lead_id, salt = new_lead_id(first), 0
+        while lead_id in taken:  # never reuse a live, re-opened or merged-away id
+            salt += 1
+            lead_id = new_lead_id(f"{first}\n{salt}")
+        taken.add(lead_id)
+        new_ids.append(lead_id)
+    per = per.with_columns(pl.Series("lead_id", new_ids, dtype=pl.Utf8), pl.col("_lead").is_null().alias("is_new_lead"))
+    ends = pl.concat([edges.select(pl.col("left").alias("_row"), "match_probability", "reason", "_pair"),
+                      edges.select(pl.col("right").alias("_row"), "match_probability", "reason", "_pair")])
+    best = ends.sort(["match_probability", "_pair"], descending=[True, False]).group_by("_row", maintain_order=True) \
+        .first().select(pl.col("_row").cast(pl.Int64), pl.col("match_probability").alias("match_score"),
+                        pl.col("reason").alias("match_reason"))
+    out = pl.DataFrame({"_row": rows.astype(np.int64), "_c": component[rows]}).join(
+        frame.select("record_key").with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64)), on="_row") \
+        .join(per.select("_c", "lead_id", "is_new_lead", "contact_id", "crm_lead_id"), on="_c") \
+        .join(best, on="_row", how="left")
+    return out.select(pl.col("record_key"), "lead_id", "is_new_lead", pl.lit(None, dtype=pl.Utf8).alias(
+        "previous_lead_id"), "contact_id", "crm_lead_id", pl.col("match_score").cast(pl.Float64),
+                      "match_reason").cast(schema)
+
+
+def _cluster_greedily(records: pl.DataFrame, edges: pl.DataFrame, batch_rows: list[int], must, cannot, together,
+                      settings: MatchSettings, retired_ids: set[str]):
+    """The guarded clustering of constrained components: reviewer's links first, then edges strongest first, each
+    refused when a guard objects. Returns (assignments, refused edge -> why, healable lead pairs)."""
     touched = set(batch_rows) | set(edges["left"].to_list()) | set(edges["right"].to_list()) | {
         i for pair in must + cannot + together for i in pair}
     clusters = _Clusters(records, touched)
     for a, b in cannot:
         clusters.forbid(a, b)
-
     best_score: dict[int, float] = {}
     best_reason: dict[int, str] = {}
     for links, reason in ((must, "must-link by reviewer"), (together, "kept with its lead")):
@@ -180,6 +328,8 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
                         best_score[row], best_reason[row] = 1.0, reason
 
     refused: dict[int, str] = {}
+    healable: list[tuple[str, str]] = []
+    heal_at = settings.merge_leads_threshold
     # a guard may cap a high-probability pair at `review`: take every `match`, not a prefix of the ranking
     for pair, left, right, probability, reason in edges.iter_rows():
         a, b = clusters.find(clusters.node(left)), clusters.find(clusters.node(right))
@@ -187,21 +337,16 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
             why = clusters.conflict(a, b, settings)
             if why:
                 refused[pair] = why
+                if (why == LEADS_CONFLICT and heal_at is not None and probability >= heal_at
+                        and clusters.conflict(a, b, settings, leads=False) is None):
+                    healable += clusters.lead_pairs(a, b)
                 continue
             clusters.union(a, b)
         for row in (left, right):
             if probability > best_score.get(row, -1.0):
                 best_score[row], best_reason[row] = probability, reason
-    decisions = decisions.sort("_pair").with_columns(
-        pl.Series("_refused", [refused.get(i) for i in range(decisions.height)], dtype=pl.Utf8)
-    ).with_columns(
-        pl.when(pl.col("_refused").is_not_null()).then(pl.lit("review")).otherwise(pl.col("decision"))
-        .alias("decision"),
-        pl.when(pl.col("_refused").is_not_null())
-        .then(pl.concat_str(pl.lit("kept apart: "), pl.col("_refused"), pl.lit("; "), pl.col("reason")))
-        .otherwise(pl.col("reason")).alias("reason"),
-    ).drop("_pair", "_refused")
-    return _assign_ids(records, batch_rows, clusters, best_score, best_reason, set(retired_ids)), decisions
+    clustered = _assign_ids(records, batch_rows, clusters, best_score, best_reason, retired_ids)
+    return clustered, refused, healable
 
 
 def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Clusters, best_score: dict,

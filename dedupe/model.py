@@ -44,23 +44,11 @@ class FittedModel:
         } | {"prior_match_share": round(self.lam, 5), "estimated": self.estimated}
 
 
-def levels(features: dict[str, np.ndarray], settings: MatchSettings) -> np.ndarray:
-    """Level index per pair and comparison (0 = best level), MISSING_LEVEL where a side is empty."""
-    n = len(next(iter(features.values()))) if features else 0
-    out = np.full((n, len(settings.comparisons)), MISSING_LEVEL, dtype=np.int8)
-    for k, comparison in enumerate(settings.comparisons):
-        sim = features[comparison.field]
-        column = np.full(n, len(comparison.levels) - 1, dtype=np.int8)
-        for index in range(len(comparison.levels) - 1, -1, -1):
-            column = np.where(sim >= comparison.levels[index].min_similarity, index, column)
-        out[:, k] = np.where(sim < 0, MISSING_LEVEL, column)
-    return out
-
-
 def configured_model(settings: MatchSettings) -> FittedModel:
-    """The m/u written in the settings file, unestimated (used when there are too few pairs to learn from)."""
+    """The m/u written in the settings file, unestimated (used when there are too few pairs to learn from). A
+    comparison that is no evidence (it only explains) weighs nothing: its m is its u."""
     return FittedModel(
-        m=tuple(np.array([lv.m for lv in c.levels]) for c in settings.comparisons),
+        m=tuple(np.array([lv.u if not c.evidence else lv.m for lv in c.levels]) for c in settings.comparisons),
         u=tuple(np.array([lv.u for lv in c.levels]) for c in settings.comparisons),
         lam=settings.prior_match_probability, estimated=False,
     )
@@ -110,12 +98,15 @@ def patterns_with_counts(counts: np.ndarray, settings: MatchSettings) -> tuple[n
 
 def estimate_m(patterns_counts: tuple[np.ndarray, np.ndarray], u: tuple[np.ndarray, ...], settings: MatchSettings,
                max_iterations: int = 50, tolerance: float = 1e-5, active: list[bool] | None = None,
-               m_start: list[np.ndarray] | None = None, update_m: bool = True) -> FittedModel:
+               m_start: list[np.ndarray] | None = None, update_m: bool = True,
+               known_matches: tuple[np.ndarray, float] | None = None) -> FittedModel:
     """EM for m and the match share among candidate pairs, with u fixed, on their distinct level patterns
     and counts (`patterns_with_counts`).
 
     `active` leaves comparisons out of the likelihood (those a training session blocked on: within that
     session they agree by construction and say nothing); with `update_m=False` only the share moves.
+    `known_matches` = (level rows of pairs reviewers accepted, weight of each): they count in every M-step as
+    matches for certain (labelled pairs refine m; the unlabelled ones still carry the estimate).
     """
     active = active if active is not None else [True] * len(settings.comparisons)
     patterns, counts = patterns_counts
@@ -148,6 +139,10 @@ def estimate_m(patterns_counts: tuple[np.ndarray, np.ndarray], u: tuple[np.ndarr
             present = patterns[:, k] != MISSING_LEVEL
             sums = np.bincount(patterns[present, k].astype(np.int64), weights=weighted[present],
                                minlength=len(comparison.levels))
+            if known_matches is not None and len(known_matches[0]):
+                rows, weight = known_matches
+                seen = rows[:, k] != MISSING_LEVEL
+                sums = sums + weight * np.bincount(rows[seen, k].astype(np.int64), minlength=len(comparison.levels))
             level_m = np.maximum(sums / max(sums.sum(), 1e-12), M_FLOOR)
             new_m.append(level_m / level_m.sum())
         change = max([abs(new_lam - lam)] + [float(np.max(np.abs(a_ - b_))) for a_, b_ in zip(new_m, m)])
@@ -159,7 +154,8 @@ def estimate_m(patterns_counts: tuple[np.ndarray, np.ndarray], u: tuple[np.ndarr
 
 def estimate_by_sessions(sessions: list[tuple[tuple[np.ndarray, np.ndarray], list[bool]]],
                          all_pairs: tuple[np.ndarray, np.ndarray], u: tuple[np.ndarray, ...],
-                         settings: MatchSettings) -> FittedModel:
+                         settings: MatchSettings,
+                         known_matches: tuple[np.ndarray, float] | None = None) -> FittedModel:
     """Splink-style training: one EM session per blocking rule, each estimating m only for the comparisons
     that rule did not block on; m is averaged over sessions. The match share among all candidate pairs is
     then estimated with m and u fixed (a one-parameter EM that cannot switch labels). Sessions and all pairs
@@ -170,14 +166,15 @@ def estimate_by_sessions(sessions: list[tuple[tuple[np.ndarray, np.ndarray], lis
     for session, active in sessions:
         if session[1].sum() < 2 or not any(active):
             continue
-        fitted = estimate_m(session, u, settings, active=active)
+        fitted = estimate_m(session, u, settings, active=active, known_matches=known_matches)
         iterations += fitted.em_iterations
         for k, on in enumerate(active):
             if on:
                 sums[k] += fitted.m[k]
                 seen[k] += 1
     configured = configured_model(settings)
-    m = [sums[k] / seen[k] if seen[k] else configured.m[k] for k in range(len(settings.comparisons))]
+    m = [u[k] if not c.evidence else sums[k] / seen[k] if seen[k] else configured.m[k]
+         for k, c in enumerate(settings.comparisons)]
     final = estimate_m(all_pairs, u, settings, m_start=m, update_m=False)
     return FittedModel(m=tuple(m), u=u, lam=final.lam, estimated=True, em_iterations=iterations + final.em_iterations)
 

@@ -3,6 +3,7 @@ entities; `resolve_import` is one import of the pipeline (verdicts, re-opened le
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,13 +11,16 @@ import polars as pl
 
 from dedupe.cluster import cluster_records
 from dedupe.model import FittedModel
-from dedupe.normalize import with_phonetic_keys
+from dedupe.blocking_keys import with_blocking_keys
 from dedupe.scoring import explained_pairs, score_candidates
 from dedupe.settings import MatchSettings
 from dedupe.verdicts import Verdicts
 
 MATCH_COLUMNS = ("first_name_canonical", "last_name_key", "email", "phone", "company_key", "domain")
 ENTITY_COLUMNS = ("record_key", "kind", "lead_id", "contact_id", "crm_lead_id", *MATCH_COLUMNS)
+# compared when present (the first name as written: a typo in a nickname still looks like a typo); a frame without
+# it is matched on the nickname-resolved first name alone
+OPTIONAL_MATCH_COLUMNS = ("first_name_key",)
 # batch-only: the lead a re-opened record belonged to (counts as that lead for the guards), and the lead a
 # corrected record's earlier version belonged to (only a preference for which id its cluster keeps)
 HINT_COLUMNS = ("original_lead_id", "preferred_lead_id")
@@ -33,6 +37,7 @@ class Resolution:
     pairs_per_pass: dict[str, int]
     model: FittedModel
     pairs_by_decision: dict[str, int]
+    healable: list[tuple[str, str]] = ()  # pairs of existing leads overwhelming evidence would merge
 
 
 def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
@@ -47,18 +52,20 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     verdicts by record key; `retired_ids` are lead ids never to issue again (leads merged away);
     `keep_together` are links between re-opened records that still stand (see `cluster_records`).
     """
-    batch = batch.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in HINT_COLUMNS if c not in batch.columns)
-    records = pl.concat([batch.select(*ENTITY_COLUMNS, *HINT_COLUMNS),
-                         known.select(ENTITY_COLUMNS).with_columns(pl.lit(None, dtype=pl.Utf8).alias(c)
-                                                                   for c in HINT_COLUMNS)],
+    batch = _with_optional(batch, HINT_COLUMNS + OPTIONAL_MATCH_COLUMNS)
+    known = _with_optional(known, OPTIONAL_MATCH_COLUMNS)
+    records = pl.concat([batch.select(*ENTITY_COLUMNS, *OPTIONAL_MATCH_COLUMNS, *HINT_COLUMNS),
+                         known.select(*ENTITY_COLUMNS, *OPTIONAL_MATCH_COLUMNS).with_columns(
+                             pl.lit(None, dtype=pl.Utf8).alias(c) for c in HINT_COLUMNS)],
                         how="vertical_relaxed")
-    records = with_phonetic_keys(records)
-    candidates = score_candidates(records, settings)
+    records = with_blocking_keys(records)
+    accepted = _positions_of(records, must_link) if settings.verdict_weight and must_link else None
+    candidates = score_candidates(records, settings, accepted=accepted)
     keep = (np.arange(len(candidates)) if len(candidates) <= settings.explain_every_pair_up_to
             else np.flatnonzero(candidates.decision > 0))
     scored = explained_pairs(records, candidates, settings, keep)
-    assignments, decisions = cluster_records(records, scored, settings, must_link, cannot_link, retired_ids,
-                                             keep_together)
+    assignments, decisions, healable = cluster_records(records, scored, settings, must_link, cannot_link,
+                                                       retired_ids, keep_together)
     keys = records.select(pl.int_range(pl.len()).alias("_i"), "record_key", "kind")
     decisions = (
         decisions.join(keys.rename({"_i": "left", "record_key": "left_key", "kind": "left_kind"}), on="left")
@@ -73,7 +80,54 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
         pl.when(swap).then(pl.col("right_kind")).otherwise(pl.col("left_kind")).alias("left_kind"),
         pl.when(swap).then(pl.col("left_kind")).otherwise(pl.col("right_kind")).alias("right_kind"),
     )
-    return Resolution(assignments, decisions, candidates.pairs_per_pass, candidates.model, candidates.counts())
+    decisions = review_band(decisions, records, assignments, settings)
+    return Resolution(assignments, decisions, candidates.pairs_per_pass, candidates.model, candidates.counts(),
+                      healable)
+
+
+JOINED_THROUGH_OTHERS = "joined through other records; "
+BELOW_REVIEW_BUDGET = "not reviewed (beyond the review band's share of the run's records); "
+
+
+def review_band(decisions: pl.DataFrame, records: pl.DataFrame, assignments: pl.DataFrame,
+                settings: MatchSettings) -> pl.DataFrame:
+    """The pairs a person should look at, out of those decided `review`: a pair whose two records ended in one
+    lead anyway (through other records) is `match`; of the rest, at most `settings.review_max_share` of the batch's
+    records are kept for review, the strongest evidence first (match weight); the others are `non_match`, the
+    reason says why. Each reason keeps the evidence."""
+    review = pl.col("decision") == "review"
+    if decisions.filter(review).is_empty():
+        return decisions
+    lead = pl.concat([assignments.select("record_key", "lead_id"),
+                      records.filter(pl.col("lead_id").is_not_null()).select("record_key", "lead_id")]).unique(
+        "record_key")
+    decisions = decisions.join(lead.rename({"record_key": "left_key", "lead_id": "_ll"}), on="left_key", how="left") \
+        .join(lead.rename({"record_key": "right_key", "lead_id": "_lr"}), on="right_key", how="left")
+    moot = review & (pl.col("_ll") == pl.col("_lr")).fill_null(False)
+    decisions = decisions.with_columns(
+        pl.when(moot).then(pl.lit("match")).otherwise(pl.col("decision")).alias("decision"),
+        pl.when(moot).then(pl.lit(JOINED_THROUGH_OTHERS) + pl.col("reason")).otherwise(pl.col("reason")).alias("reason"),
+    ).drop("_ll", "_lr")
+    if settings.review_max_share is None:
+        return decisions
+    budget = math.ceil(settings.review_max_share * int((records["kind"] == "batch").sum()))
+    rank = pl.when(review).then(pl.col("total_score")).otherwise(None).rank("ordinal", descending=True)
+    beyond = review & (rank > budget)
+    return decisions.with_columns(
+        pl.when(beyond).then(pl.lit("non_match")).otherwise(pl.col("decision")).alias("decision"),
+        pl.when(beyond).then(pl.lit(BELOW_REVIEW_BUDGET) + pl.col("reason")).otherwise(pl.col("reason"))
+        .alias("reason"))
+
+
+def _positions_of(records: pl.DataFrame, pairs) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (left, right) in `records` of the pairs of record keys found there."""
+    index = dict(zip(records["record_key"].to_list(), range(records.height)))
+    found = [(index[a], index[b]) for a, b in pairs if a in index and b in index]
+    return np.array([a for a, _ in found], dtype=np.int64), np.array([b for _, b in found], dtype=np.int64)
+
+
+def _with_optional(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in columns if c not in frame.columns)
 
 
 def reassignments(assignments: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -104,6 +158,8 @@ def reassignments(assignments: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
 # a corrected record's earlier version is matched this run under `<record key>@<12 hex of its file's sha>`
 EARLIER_VERSION_KEY = r"@[0-9a-f]{12}$"
 BATCH_EXTRAS = ("lead_id", "contact_id", "crm_lead_id", "original_lead_id")
+# the reason of a merge (and of its records' moves) that matching made on overwhelming evidence
+MERGED_BY_MATCHING = "merged by matching"
 
 
 @dataclass(frozen=True)
@@ -145,6 +201,7 @@ class ImportResolution:
             "records_replacing_an_earlier_version": records_superseded,
             "leads_merged_by_verdicts": self.merges.filter(pl.col("reason") == "reviewer verdict").height,
             "leads_merged_by_corrected_files": self.merges.filter(pl.col("reason") == "corrected file version").height,
+            "leads_merged_by_matching": self.merges.filter(pl.col("reason") == MERGED_BY_MATCHING).height,
         }
 
 
@@ -188,27 +245,51 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
     lead_has_no_other_record).
     """
     replaced = superseded["record_key"].implode()
+    opened_by_verdicts = list(verdicts.leads_to_open)
     preference = superseded.filter(~pl.col("positional") & pl.col("lead_has_no_other_record")).select(
         "record_key", pl.col("lead_id").alias("preferred_lead_id"))
     batch = batch.with_columns(pl.lit("batch").alias("kind"), *(pl.lit(None, dtype=pl.Utf8).alias(c)
                                                                for c in BATCH_EXTRAS)
                                ).join(preference, on="record_key", how="left")
-    lead_records, reopened = split_reopened(history.lead_records, verdicts.leads_to_open, verdicts.leads_kept_whole)
-    lead_records = lead_records.join(superseded.select("record_key", "earlier_version_key"), on="record_key",
-                                     how="left").with_columns(
-        pl.coalesce("earlier_version_key", "record_key").alias("record_key"))
-    reopened = reopened.filter(~pl.col("record_key").is_in(replaced))
-    known = pl.concat([lead_records.select(ENTITY_COLUMNS),
-                       crm_people.with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id")).select(ENTITY_COLUMNS)],
-                      how="vertical_relaxed")
-    records = pl.concat([batch.select(*ENTITY_COLUMNS, *HINT_COLUMNS),
-                         reopened.select(*ENTITY_COLUMNS, "original_lead_id").with_columns(
-                             pl.lit(None, dtype=pl.Utf8).alias("preferred_lead_id"))], how="vertical_relaxed")
-    keep_together = _chains(reopened.filter(pl.col("original_lead_id").is_in(verdicts.leads_kept_whole)))
-    replaced_keys = set(superseded["record_key"].to_list())
-    keep_together += [(a, b) for a, b in history.standing_links if a not in replaced_keys and b not in replaced_keys]
-    resolution = resolve_people(records, known, settings, verdicts.must_link, verdicts.cannot_link,
-                                history.retired_ids, keep_together)
+
+    def resolve(verdicts: Verdicts) -> tuple[Resolution, pl.DataFrame]:
+        lead_records, reopened = split_reopened(history.lead_records, verdicts.leads_to_open,
+                                                verdicts.leads_kept_whole)
+        lead_records = lead_records.join(superseded.select("record_key", "earlier_version_key"), on="record_key",
+                                         how="left").with_columns(
+            pl.coalesce("earlier_version_key", "record_key").alias("record_key"))
+        reopened = reopened.filter(~pl.col("record_key").is_in(replaced))
+        match = (*ENTITY_COLUMNS, *OPTIONAL_MATCH_COLUMNS)
+        lead_records, reopened, crm, new = (_with_optional(f, OPTIONAL_MATCH_COLUMNS)
+                                            for f in (lead_records, reopened, crm_people, batch))
+        known = pl.concat([lead_records.select(match),
+                           crm.with_columns(pl.lit(None, dtype=pl.Utf8).alias("lead_id")).select(match)],
+                          how="vertical_relaxed")
+        records = pl.concat([new.select(*match, *HINT_COLUMNS),
+                             reopened.select(*match, "original_lead_id").with_columns(
+                                 pl.lit(None, dtype=pl.Utf8).alias("preferred_lead_id"))], how="vertical_relaxed")
+        keep_together = _chains(reopened.filter(pl.col("original_lead_id").is_in(verdicts.leads_kept_whole)))
+        replaced_keys = set(superseded["record_key"].to_list())
+        keep_together += [(a, b) for a, b in history.standing_links
+                          if a not in replaced_keys and b not in replaced_keys]
+        resolution = resolve_people(records, known, settings, verdicts.must_link, verdicts.cannot_link,
+                                    history.retired_ids, keep_together)
+        return resolution, reopened
+
+    resolution, reopened = resolve(verdicts)
+    healed: list[str] = []
+    if resolution.healable:  # overwhelming evidence joins existing leads: open them whole and join them, as an
+        # accepted verdict would (the heal is recorded in core.lead_merges; a reviewer's reject reverses it)
+        first_record = dict(history.lead_records.group_by("lead_id").agg(pl.col("record_key").min()).iter_rows())
+        pairs = [(a, b) for a, b in resolution.healable if a in first_record and b in first_record
+                 and a not in verdicts.leads_to_split and b not in verdicts.leads_to_split]
+        healed = sorted({x for pair in pairs for x in pair})
+        if healed:
+            verdicts = Verdicts(verdicts.must_link + [(first_record[a], first_record[b]) for a, b in pairs],
+                                verdicts.cannot_link, verdicts.pending,
+                                sorted(set(verdicts.leads_to_open) | set(healed)),
+                                sorted(set(verdicts.leads_kept_whole) | set(healed)))
+            resolution, reopened = resolve(verdicts)
     moves, merges = reassignments(resolution.assignments)
     # a corrected record whose lead changed moved, whether or not its earlier lead keeps other records
     earlier = superseded.filter(~pl.col("positional")).select("record_key", pl.col("lead_id").alias("from_lead_id"))
@@ -216,10 +297,13 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
         pl.col("lead_id") != pl.col("from_lead_id")).select("record_key", "from_lead_id",
                                                             pl.col("lead_id").alias("to_lead_id"))
     moves = pl.concat([moves, corrected_moves.join(moves, on="record_key", how="anti")], how="vertical_relaxed")
+    healed_only = sorted(set(healed) - set(opened_by_verdicts))
     moves = moves.with_columns(pl.when(pl.col("record_key").is_in(replaced)).then(pl.lit("corrected file version"))
+                               .when(pl.col("from_lead_id").is_in(healed_only)).then(pl.lit(MERGED_BY_MATCHING))
                                .otherwise(pl.lit("reviewer verdict")).alias("reason"))
     merges = merges.with_columns(
-        pl.when(pl.col("from_lead_id").is_in(verdicts.leads_to_open)).then(pl.lit("reviewer verdict"))
+        pl.when(pl.col("from_lead_id").is_in(healed_only)).then(pl.lit(MERGED_BY_MATCHING))
+        .when(pl.col("from_lead_id").is_in(verdicts.leads_to_open)).then(pl.lit("reviewer verdict"))
         .otherwise(pl.lit("corrected file version")).alias("reason"))
     return ImportResolution(resolution.assignments, resolution.decisions, moves, merges, reopened["record_key"],
                             resolution)

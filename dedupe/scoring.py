@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from dedupe.guards import DECISIONS, capped_at_review, decision_codes, swap_explains_names
+from dedupe.blocking_keys import KEY_SOURCES
+from dedupe.comparisons import Encoded
+from dedupe.guards import DECISIONS, capped_at_review, decision_codes
 from dedupe.linkage import (
-    COMPARE_CHUNK, _coded_compare, candidate_pairs, compare_pairs, compute_features, pair_index, random_pairs,
-    score_pairs,
+    COMPARE_CHUNK, candidate_pairs, compare, compare_pairs, encoded_records, random_pairs, score_pairs,
 )
 from dedupe.model import (
-    FittedModel, configured_model, decode_patterns, estimate_by_sessions, estimate_u, levels, match_weights,
-    pattern_codes, pattern_radices, patterns_with_counts, probability,
+    FittedModel, configured_model, decode_patterns, estimate_by_sessions, estimate_u, match_weights, pattern_codes,
+    pattern_radices, patterns_with_counts, probability,
 )
 from dedupe.settings import MatchSettings
 
@@ -36,7 +37,7 @@ COMPARE_THREADS = min(2, os.cpu_count() or 1)
 @dataclass(frozen=True)
 class Candidates:
     """Every candidate pair (positions into the records, higher first) with its level pattern, match
-    probability and decision (index into DECISIONS); `coded` and `term_frequencies` are kept so the
+    probability and decision (index into DECISIONS); `encoded` and `term_frequencies` are kept so the
     explanation of chosen pairs reuses them instead of encoding the records again."""
 
     left: np.ndarray
@@ -46,7 +47,7 @@ class Candidates:
     decision: np.ndarray
     pairs_per_pass: dict[str, int]
     model: FittedModel
-    coded: tuple = field(repr=False)
+    encoded: Encoded = field(repr=False)
     term_frequencies: dict = field(repr=False)
 
     def __len__(self) -> int:
@@ -72,10 +73,9 @@ def _term_frequencies(records: pl.DataFrame, settings: MatchSettings) -> dict[in
 
 
 def _pattern_tables(model: FittedModel, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pattern code: total match weight (swap rule applied), the per-comparison level rows, and whether
-    a guard caps it at review."""
+    """Per pattern code: total match weight, the per-comparison level rows, and whether a guard caps it at review."""
     rows = decode_patterns(np.arange(math.prod(pattern_radices(settings)), dtype=np.int64), settings)
-    weights, total = swap_explains_names(rows, *match_weights(rows, model), settings)
+    _, total = match_weights(rows, model)
     return total, rows, capped_at_review(rows, settings)
 
 
@@ -86,7 +86,7 @@ def decide(left: np.ndarray, pattern: np.ndarray, model: FittedModel, settings: 
     total_of, rows, capped_of = _pattern_tables(model, settings)
     p_of = probability(total_of)
     if not tf:  # everything is a function of the pattern: two small tables and two gathers
-        return p_of.astype(np.float32)[pattern], decision_codes(p_of, capped_of, settings)[pattern]
+        return p_of.astype(np.float32)[pattern], decision_codes(p_of, capped_of, settings, total_of)[pattern]
     p = np.empty(len(pattern), dtype=np.float32)
     decision = np.empty(len(pattern), dtype=np.int8)
     for start in range(0, len(pattern), COMPARE_CHUNK):
@@ -99,36 +99,24 @@ def decide(left: np.ndarray, pattern: np.ndarray, model: FittedModel, settings: 
             total = total + exact * (np.log2(m0 / freq_left) - np.log2(m0 / u0))
         p_part = probability(total)
         p[start:start + len(part)] = p_part
-        decision[start:start + len(part)] = decision_codes(p_part, capped_of[part], settings)
+        decision[start:start + len(part)] = decision_codes(p_part, capped_of[part], settings, total)
     return p, decision
 
 
-def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False) -> Candidates:
+def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False,
+                     accepted: tuple[np.ndarray, np.ndarray] | None = None) -> Candidates:
     """Block (the union of the passes, pairs with a batch record), compare, fit (u from random pairs, m by
-    EM per blocking pass, the prior from the expected matches) and decide every candidate pair."""
-    left, right = candidate_pairs(records, settings, link_only)
-    keys = tuple(sorted({k for rule in settings.blocking for k in rule.keys}))
-    frame, compare = _coded_compare(records, settings, keys)
-    key_codes = {k: frame[k].to_numpy() for k in keys}
+    EM per blocking pass, the prior from the expected matches) and decide every candidate pair. `accepted`:
+    positions (left, right) of pairs reviewers accepted, which refine m as labelled matches."""
+    left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True)
+    encoded = encoded_records(records, settings)
     # int16 when the settings have at most 32,768 patterns
     pattern = np.empty(len(left), dtype=np.int16 if math.prod(pattern_radices(settings)) <= 1 << 15 else np.int32)
-    # bit r: the pair agrees on every key of blocking pass r
-    agrees = np.zeros(len(left), dtype=np.uint8 if len(settings.blocking) <= 8 else np.uint32)
 
     def chunk(start: int) -> None:
         stop = min(start + COMPARE_CHUNK, len(left))
-        l, r = left[start:stop], right[start:stop]
-        gathered: dict = {}
-        pattern[start:stop] = pattern_codes(levels(compute_features(compare, frame, l, r, gathered), settings),
+        pattern[start:stop] = pattern_codes(compare(encoded, settings, left[start:stop], right[start:stop])[0],
                                             settings)
-        for key, codes in key_codes.items():
-            if key not in gathered:
-                gathered[key] = (codes[l], codes[r])
-        equal = {k: (gathered[k][0] == gathered[k][1]) & (gathered[k][0] >= 0) for k in key_codes}
-        flags = np.zeros(stop - start, dtype=agrees.dtype)
-        for bit, rule in enumerate(settings.blocking):
-            flags |= np.logical_and.reduce([equal[k] for k in rule.keys]).astype(agrees.dtype) << agrees.dtype.type(bit)
-        agrees[start:stop] = flags
 
     # chunks write disjoint slices; numpy, polars and DuckDB release the GIL, so two threads keep both
     # cores busy (the first chunk runs alone: it builds the shared similarity matrices of small vocabularies)
@@ -143,18 +131,18 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
         rule.name: int(flag_counts[(np.arange(len(flag_counts)) >> bit) & 1 == 1].sum()) if flag_counts is not None
         else int(((agrees >> agrees.dtype.type(bit)) & agrees.dtype.type(1)).sum())
         for bit, rule in enumerate(settings.blocking)}
-    model = _fit(records, pattern, agrees, settings, link_only, (frame, compare))
+    model = _fit(records, pattern, agrees, settings, link_only, encoded, accepted)
     tf = _term_frequencies(records, settings)
     p, decision = decide(left, pattern, model, settings, tf)
-    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, (frame, compare), tf)
+    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, encoded, tf)
 
 
 def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, settings: MatchSettings,
-         link_only: bool, coded) -> FittedModel:
+         link_only: bool, encoded: Encoded, accepted: tuple[np.ndarray, np.ndarray] | None = None) -> FittedModel:
     if not settings.estimate or len(pattern) < settings.min_candidate_pairs:
         return configured_model(settings)
-    sample = random_pairs(records, settings.random_pairs, settings.seed, link_only)
-    u = estimate_u(levels(compare_pairs(records, sample, settings, coded), settings), settings)
+    sample_left, sample_right = random_pairs(records, settings.random_pairs, settings.seed, link_only)
+    u = estimate_u(compare_pairs(encoded, settings, sample_left, sample_right)[0], settings)
     size = math.prod(pattern_radices(settings))
     # pattern counts per combination of passes agreed on, in one pass over the pairs
     flags = 1 << len(settings.blocking)
@@ -174,10 +162,15 @@ def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, setting
                                  minlength=size)
         if counts.sum() < 2:
             continue
-        active = [not set(c.columns or (c.column,)) & set(rule.keys) for c in settings.comparisons]
+        blocked = {k for key in rule.keys for k in (key, *KEY_SOURCES.get(key, ()))}
+        active = [c.evidence and not set(c.columns) & blocked for c in settings.comparisons]
         sessions.append((patterns_with_counts(counts, settings), active))
     all_counts = joint.sum(axis=1) if joint is not None else np.bincount(pattern, minlength=size)
-    fitted = estimate_by_sessions(sessions, patterns_with_counts(all_counts, settings), u, settings)
+    known = None
+    if accepted is not None and len(accepted[0]) and settings.verdict_weight:
+        known = (compare_pairs(encoded, settings, np.asarray(accepted[0]), np.asarray(accepted[1]))[0],
+                 settings.verdict_weight)
+    fitted = estimate_by_sessions(sessions, patterns_with_counts(all_counts, settings), u, settings, known)
     # The share of matches among candidate pairs is far above the chance that two records match at all;
     # scoring with it would let any two records that share a block merge on weak evidence. Like Splink,
     # score with the probability that two random comparable records match.
@@ -192,7 +185,7 @@ def explained_pairs(records: pl.DataFrame, candidates: Candidates, settings: Mat
                     rows: np.ndarray) -> pl.DataFrame:
     """The explanation of the chosen candidate rows: per-field similarities and weights, total score,
     probability, decision and reason (`dedupe.linkage.score_pairs` with the fitted model)."""
-    pairs = pair_index(candidates.left[rows], candidates.right[rows], records.height)
-    features = compare_pairs(records, pairs, settings, candidates.coded)
-    tf_u = {k: freq[candidates.left[rows]] for k, freq in candidates.term_frequencies.items()} or None
-    return score_pairs(features, settings, candidates.model, tf_u, pairs)
+    left, right = candidates.left[rows], candidates.right[rows]
+    level_matrix, sims = compare_pairs(candidates.encoded, settings, left, right, with_similarity=True)
+    tf_u = {k: freq[left] for k, freq in candidates.term_frequencies.items()} or None
+    return score_pairs(level_matrix, sims, settings, candidates.model, tf_u, left, right)

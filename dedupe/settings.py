@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from dedupe.comparisons import METHODS, Comparison, make_comparison
+from dedupe.comparisons.library import LIBRARY
 from schemas.config_files import ConfigError, ConfigModel, Text, load_config, one_of, problem, raise_problems
 
 
@@ -41,22 +43,6 @@ class Level:
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """How one field of two records is compared: similarity method and its levels (best first).
-
-    `columns` holds the two name columns for the `swapped_names` method; `term_frequency` turns on the
-    term-frequency adjustment of the best level (agreeing on a rare value counts more).
-    """
-
-    field: str
-    column: str
-    method: str
-    levels: tuple[Level, ...]
-    term_frequency: bool = False
-    columns: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class MatchSettings:
     """Everything that decides a match, kept apart from the code that runs it."""
 
@@ -68,6 +54,11 @@ class MatchSettings:
     different_domains_cannot_link: bool
     estimate: bool = True
     different_first_names_need_email: bool = False
+    different_last_names_need_email: bool = False
+    merge_leads_threshold: float | None = None
+    review_max_share: float | None = None
+    name_guards_yield_above: float | None = None
+    verdict_weight: float = 0.0
     term_frequency_min_records: int = 1_000
     explain_every_pair_up_to: int = 1_000_000
     random_pairs: int = 200_000
@@ -79,7 +70,6 @@ class MatchSettings:
         return n_records >= self.term_frequency_min_records
 
 
-METHODS = ("exact", "jarowinkler", "levenshtein", "damerau_levenshtein", "swapped_names", "max_jarowinkler")
 MAX_BLOCKING_PASSES = 32
 
 
@@ -111,7 +101,7 @@ class BlockingSpec(ConfigModel):
 
 class LevelSpec(ConfigModel):
     name: Text
-    min_similarity: float
+    min_similarity: float = 0.0
     m: Annotated[float, AfterValidator(_probability)] = 0.5
     u: Annotated[float, AfterValidator(_probability)] = 0.5
 
@@ -132,23 +122,34 @@ class ComparisonSpec(ConfigModel):
             raise_problems([(("columns",), "max_jarowinkler needs two or more columns")])
         if not self.column and not self.columns:
             raise_problems([(("column",), "is required (the column to compare)")])
+        names = LIBRARY[self.method].level_names if self.method in LIBRARY else None
+        given = [lv.name for lv in self.levels]
+        if names is not None and (given != [n for n in names if n in given] or given[-1] != names[-1]):
+            raise_problems([(("levels",), f"{self.method} compares into the levels {', '.join(names)} (best first; "
+                                          f"leave out any but the last), got {', '.join(given)}")])
         return self
 
 
 class Thresholds(ConfigModel):
     match: float
     review: float
+    merge_leads: float | None = None
+    review_max_share: float | None = Field(None, gt=0, le=1)
 
     @model_validator(mode="after")
     def _review_below_match(self) -> Thresholds:
         if not 0 < self.review <= self.match < 1:
             raise problem(f"need 0 < review <= match < 1, got review {self.review}, match {self.match}")
+        if self.merge_leads is not None and not self.match <= self.merge_leads <= 1:
+            raise problem(f"need match <= merge_leads <= 1, got match {self.match}, merge_leads {self.merge_leads}")
         return self
 
 
 class Guards(ConfigModel):
     different_domains_cannot_link: bool = True
     different_first_names_need_email: bool = False
+    different_last_names_need_email: bool = False
+    name_guards_yield_above: float | None = None
 
 
 class Estimation(ConfigModel):
@@ -156,6 +157,7 @@ class Estimation(ConfigModel):
     random_pairs: int = Field(200_000, ge=0)
     min_candidate_pairs: int = Field(2_000, ge=0)
     term_frequency_min_records: int = Field(1_000, ge=0)
+    verdict_weight: float = Field(0.0, ge=0)
     seed: int = 42
 
 
@@ -194,20 +196,25 @@ def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
     return MatchSettings(
         blocking=tuple(BlockingRule(b.name, tuple(b.keys)) for b in spec.blocking),
         comparisons=tuple(
-            Comparison(c.field, c.column or c.columns[0], c.method,
-                       tuple(Level(lv.name, lv.min_similarity, lv.m, lv.u) for lv in c.levels),
-                       term_frequency=c.term_frequency, columns=tuple(c.columns))
+            make_comparison(c.method, c.field, tuple(c.columns) or (c.column,),
+                            tuple(Level(lv.name, lv.min_similarity, lv.m, lv.u) for lv in c.levels),
+                            term_frequency=c.term_frequency)
             for c in spec.comparisons
         ),
         prior_match_probability=spec.prior_match_probability,
         match_threshold=spec.thresholds.match,
         review_threshold=spec.thresholds.review,
+        merge_leads_threshold=spec.thresholds.merge_leads,
+        review_max_share=spec.thresholds.review_max_share,
+        name_guards_yield_above=spec.guards.name_guards_yield_above,
         different_domains_cannot_link=spec.guards.different_domains_cannot_link,
         different_first_names_need_email=spec.guards.different_first_names_need_email,
+        different_last_names_need_email=spec.guards.different_last_names_need_email,
         estimate=spec.estimation.enabled,
         random_pairs=spec.estimation.random_pairs,
         min_candidate_pairs=spec.estimation.min_candidate_pairs,
         term_frequency_min_records=spec.estimation.term_frequency_min_records,
+        verdict_weight=spec.estimation.verdict_weight,
         explain_every_pair_up_to=spec.explanations.every_pair_up_to,
         seed=spec.estimation.seed,
     )

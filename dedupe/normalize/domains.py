@@ -7,7 +7,7 @@ import re
 
 import tldextract
 
-from dedupe.normalize.emails import email_domain, is_free_email_domain, normalize_email
+from dedupe.normalize.emails import email_domain, is_free_email_domain, is_free_email_typo, normalize_email
 from dedupe.normalize.text import _clean_text
 
 _HOST_RE = re.compile(r"^[\w.-]+$")
@@ -41,8 +41,9 @@ def domain_from_website(value: str | None) -> str | None:
 
 
 def _email_company_domain(domain: str | None) -> str | None:
-    """Registered part of an email domain unless it is a free-mail domain."""
-    if not domain or is_free_email_domain(domain):
+    """Registered part of an email domain unless it is a free-mail domain or a typo of one (`gmial.com`,
+    `icolud.com`: one edit from a free-mail domain says nothing about the employer)."""
+    if not domain or is_free_email_domain(domain) or is_free_email_typo(domain):
         return None
     registered = domain_from_website(domain)
     if registered is None or is_free_email_domain(registered):

@@ -6,6 +6,8 @@ import functools
 import re
 
 from email_validator import EmailNotValidError, validate_email
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from dedupe.normalize.reference_data import _DATA
 from dedupe.normalize.text import _clean_text
@@ -62,3 +64,18 @@ def is_free_email_domain(domain: str | None) -> bool:
     if not isinstance(domain, str):
         return False
     return domain.strip().rstrip(".").lower() in _free_email_domains()
+
+
+@functools.cache
+def _free_email_choices() -> list[str]:
+    return sorted(_free_email_domains())
+
+
+def is_free_email_typo(domain: str | None) -> bool:
+    """Whether ``domain`` is one edit (a letter inserted, dropped, changed or two swapped) from a free-mail domain
+    of at least six characters, without being one: ``icolud.com``, ``gmial.com``, ``hotmial.co.uk``."""
+    if not isinstance(domain, str) or len(domain) < 6 or is_free_email_domain(domain):
+        return False
+    found = process.extractOne(domain.strip().rstrip(".").lower(), _free_email_choices(),
+                               scorer=DamerauLevenshtein.distance, score_cutoff=1)
+    return found is not None

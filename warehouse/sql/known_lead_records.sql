@@ -1,4 +1,4 @@
 -- every published lead source record with its lead's CRM links: what a new batch is matched against
-SELECT ls.record_key, 'lead' AS kind, ls.lead_id, l.contact_id, l.crm_lead_id, ls.first_name_canonical,
+SELECT ls.record_key, 'lead' AS kind, ls.lead_id, l.contact_id, l.crm_lead_id, ls.first_name_canonical, ls.first_name_key,
        ls.last_name_key, ls.email, ls.phone, ls.company_key, ls.domain
 FROM core.lead_sources ls JOIN core.leads l USING (lead_id)

@@ -282,3 +282,34 @@ def test_a_corrected_record_matching_no_one_keeps_its_lead_only_if_it_has_a_real
         assert row["lead_id"] == lead
     else:  # a position says nothing about who a row is: a new lead
         assert row["lead_id"] not in ("LF-A", "LF-B") and row["lead_id"].startswith("LF-")
+
+
+# ---- leads heal: overwhelming evidence merges two existing leads ----------------------------------------------
+
+def _two_leads_of_bob(batch_row, contacts=()):
+    """Published: Bob's two records ended in two leads (week one missed the link: email typo, no phone)."""
+    history = MatchHistory(
+        lead_records=_people([{"record_key": "w1.csv#1", **BOB, "lead_id": "LF-A"},
+                              {"record_key": "w1.csv#2", **BOB, "email": "robert.smith@acmee.com", "phone": None,
+                               "lead_id": "LF-B"}], kind="lead"),
+        retired_ids=set(), standing_links=[])
+    crm_people = _people(list(contacts) or [{"record_key": "crm/contacts.csv#C-9", **ZED, "contact_id": "C-9"}],
+                         kind="contact")
+    return resolve_import(_people([batch_row]).drop("kind"), crm_people, _corrected("none#0").clear(), NO_VERDICTS,
+                          history, SETTINGS)
+
+
+def test_a_record_that_links_two_existing_leads_with_overwhelming_evidence_merges_them():
+    result = _two_leads_of_bob({"record_key": "w2.csv#1", **BOB, "email": "robert.smith@acmee.com"})
+    lead = result.assignments.filter(pl.col("record_key") == "w2.csv#1")["lead_id"][0]
+    assert lead in ("LF-A", "LF-B")
+    other = ({"LF-A", "LF-B"} - {lead}).pop()
+    assert result.merges.rows() == [(other, lead, "merged by matching")]
+    assert set(result.moves["reason"]) == {"merged by matching"} and set(result.moves["to_lead_id"]) == {lead}
+    assert result.summary(0, 0)["leads_merged_by_matching"] == 1
+
+
+def test_doubtful_evidence_leaves_two_existing_leads_for_review():
+    # a batch record that only shares the name and company with the second lead: no merge
+    result = _two_leads_of_bob({"record_key": "w2.csv#1", **BOB, "phone": "212 555 0101", "email": None})
+    assert result.merges.height == 0 and result.moves.height == 0

@@ -1,12 +1,8 @@
-"""Vectorised comparison features for recordlinkage's `Compare`.
+"""String similarity of record pairs, on integer codes into vocabularies of distinct values.
 
-recordlinkage's built-in string comparisons call a Python function per pair (about 125k pairs/s);
-these features hand whole columns to rapidfuzz, which runs in C over both cores.
-Every feature returns a similarity in [0, 1], or MISSING (-1) where either side is empty.
-
-A feature works on the strings themselves or, when given the column's `Vocabulary`, on integer codes
-into it (what `dedupe.linkage.compare_pairs` passes): then equal codes score 1 without a string
-comparison, and a small vocabulary is compared once as a full matrix (`cdist`) that the pairs index.
+Whole columns go to rapidfuzz (C, both cores) or to DuckDB's Jaro-Winkler; a pair of equal codes scores 1
+without a string comparison, and a small vocabulary is compared once as a full matrix (`cdist`) that the
+pairs index. Every similarity is in [0, 1], or MISSING (-1) where either side is empty.
 """
 
 from __future__ import annotations
@@ -17,7 +13,6 @@ import pandas as pd
 import polars as pl
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist, cpdist
-from recordlinkage.base import BaseCompareFeature
 
 MISSING = -1.0
 SCORERS = {
@@ -127,92 +122,3 @@ def _jaro_winkler_in_duckdb(left: pl.Series, right: pl.Series) -> np.ndarray:
     pairs = pl.DataFrame({"l": left, "r": right}).to_arrow()  # noqa: F841 - scanned by name below
     with duckdb.connect() as con:
         return con.sql("SELECT jaro_winkler_similarity(l, r) AS s FROM pairs").pl()["s"].to_numpy()
-
-
-def _compare(left: pd.Series, right: pd.Series, method: str, left_vocabulary: Vocabulary | None,
-             right_vocabulary: Vocabulary | None) -> np.ndarray:
-    if left_vocabulary is None:
-        return similarity(left.to_numpy(dtype=object), right.to_numpy(dtype=object), method)
-    return code_similarity(left.to_numpy(), left_vocabulary, right.to_numpy(), right_vocabulary, method)
-
-
-def swapped_name_similarity(first_l, last_l, first_r, last_r) -> np.ndarray:
-    """How well the names agree once first and last are swapped on one side: min(JW(first_l, last_r),
-    JW(last_l, first_r)); MISSING when a name is empty. High only for `Lee Ann` vs `Ann Lee`."""
-    a = similarity(first_l, last_r, "jarowinkler")
-    b = similarity(last_l, first_r, "jarowinkler")
-    return _both_present_min(a, b)
-
-
-def _both_present_min(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = np.minimum(a, b)
-    out[(a == MISSING) | (b == MISSING)] = MISSING
-    return out
-
-
-class FastSimilarity(BaseCompareFeature):
-    """A recordlinkage Compare feature: one column vs one column with a rapidfuzz scorer or exact equality.
-
-    With `vocabulary`, the column holds codes into it instead of strings."""
-
-    name = "fast_similarity"
-    description = "Vectorised string similarity (rapidfuzz) with explicit missing values."
-
-    def __init__(self, left_on: str, right_on: str, method: str, label: str | None = None,
-                 vocabulary: Vocabulary | None = None):
-        if method not in METHODS:
-            raise ValueError(f"unknown comparison method {method!r}; use one of {', '.join(METHODS)}")
-        super().__init__(left_on, right_on, label=label)
-        self.method = method
-        self.vocabulary = vocabulary
-
-    def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
-        values = _compare(s_left, s_right, self.method, self.vocabulary, self.vocabulary)
-        return pd.Series(values, index=s_left.index)
-
-
-class BestOfColumns(BaseCompareFeature):
-    """The best Jaro-Winkler similarity over several columns describing one thing (company name and company
-    domain): one comparison, so correlated evidence is not counted twice. MISSING only when every column
-    pair is missing. With `vocabularies` (one per column), the columns hold codes."""
-
-    name = "best_of_columns"
-    description = "Maximum Jaro-Winkler similarity over several columns."
-
-    def __init__(self, columns: tuple[str, ...], label: str | None = None,
-                 vocabularies: tuple[Vocabulary, ...] | None = None):
-        super().__init__(list(columns), list(columns), label=label)
-        self.n = len(columns)
-        self.vocabularies = vocabularies or (None,) * self.n
-
-    def _compute_vectorized(self, *series) -> pd.Series:
-        lefts, rights = series[: self.n], series[self.n:]
-        best = None
-        for l, r, vocabulary in zip(lefts, rights, self.vocabularies):
-            sim = _compare(l, r, "jarowinkler", vocabulary, vocabulary)
-            best = sim if best is None else np.maximum(best, sim)
-        return pd.Series(best, index=lefts[0].index)
-
-
-class SwappedNames(BaseCompareFeature):
-    """A recordlinkage Compare feature for first and last name entered the wrong way round.
-
-    With `vocabularies` (first, last), the columns hold codes."""
-
-    name = "swapped_names"
-    description = "Similarity of (first, last) on the left with (last, first) on the right."
-
-    def __init__(self, first: str, last: str, label: str | None = None,
-                 vocabularies: tuple[Vocabulary, Vocabulary] | None = None):
-        super().__init__([first, last], [first, last], label=label)
-        self.vocabularies = vocabularies
-
-    def _compute_vectorized(self, first_l, last_l, first_r, last_r) -> pd.Series:
-        if self.vocabularies is None:
-            values = swapped_name_similarity(first_l.to_numpy(dtype=object), last_l.to_numpy(dtype=object),
-                                             first_r.to_numpy(dtype=object), last_r.to_numpy(dtype=object))
-        else:
-            first, last = self.vocabularies
-            values = _both_present_min(_compare(first_l, last_r, "jarowinkler", first, last),
-                                       _compare(last_l, first_r, "jarowinkler", last, first))
-        return pd.Series(values, index=first_l.index)

@@ -1,0 +1,34 @@
+"""Derived blocking keys: which pairs get compared at all, beyond the values as they are.
+
+- `first_name_phonetic`, `last_name_phonetic`: Metaphone of the names (`dedupe.normalize.phonetic`);
+- `name_pair`: the first and last name in alphabetical order, so a pair whose names were entered the wrong way
+  round (`Smith Robert` / `Robert Smith`) still meets the other in the name pass;
+- `email_local`: an e-mail's local part unless it is a role address (`info@`, `sales@`), so a typo in the domain
+  (`ann.lee@icolud.com` / `ann.lee@icloud.com`) or another provider still meets the other.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dedupe.comparisons.library import ROLE_LOCAL_PARTS
+from dedupe.normalize import with_phonetic_keys
+
+# each derived key and the columns it is made from: a training session that blocks on a key learns nothing about
+# the comparisons of its source columns (they agree by construction within it)
+KEY_SOURCES = {"first_name_phonetic": ("first_name_canonical",), "last_name_phonetic": ("last_name_key",),
+               "name_pair": ("first_name_canonical", "last_name_key"), "email_local": ("email",)}
+BLOCKING_KEY_COLUMNS = tuple(KEY_SOURCES)
+
+
+def with_blocking_keys(records: pl.DataFrame) -> pl.DataFrame:
+    """`records` with the derived blocking keys whose source columns it has."""
+    records = with_phonetic_keys(records)
+    first, last = pl.col("first_name_canonical"), pl.col("last_name_key")
+    local = pl.col("email").str.split_exact("@", 1).struct.field("field_0").str.replace(r"\+.*$", "")
+    return records.with_columns(
+        pl.when(first.is_not_null() & last.is_not_null())
+        .then(pl.concat_str(pl.min_horizontal(first, last), pl.lit("|"), pl.max_horizontal(first, last)))
+        .alias("name_pair"),
+        pl.when(~local.is_in(list(ROLE_LOCAL_PARTS)) & (local.str.len_chars() >= 4)).then(local).alias("email_local"),
+    )

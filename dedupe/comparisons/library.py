@@ -1,0 +1,362 @@
+"""The comparison library: each comparison is a small object that owns its levels, its similarity and how it
+explains a level, as in Splink's comparison library; the settings file names it by its `method`.
+
+A comparison reads `PairValues` (codes of a slice of pairs) and returns, per pair, its level (0 = best,
+MISSING_LEVEL where a side is empty) and a similarity in [0, 1] for the explanation. Level names and their order
+are the comparison's own; the settings file gives each level's starting m and u (and, for threshold levels, its
+minimum similarity).
+
+| method | levels |
+|---|---|
+| exact, jarowinkler, levenshtein, damerau_levenshtein | the file's levels, by minimum similarity |
+| max_jarowinkler | the file's levels, by the best Jaro-Winkler similarity over several columns |
+| name | the file's levels by Jaro-Winkler, names aligned when swapped |
+| first_name | exact (nickname-resolved or as written), fuzzy, initial, close, different |
+| email | exact, role (a shared address such as info@), domain_typo, same_local, different |
+| phone | exact, one_digit, different |
+| company | exact, fuzzy, abbreviation, different |
+| swapped_names | swapped, not_swapped: explains, weighs nothing (the names are compared aligned) |
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from rapidfuzz.distance import DamerauLevenshtein
+
+from dedupe.comparisons.pairs import PairValues
+from dedupe.comparisons.strings import MISSING, SCORERS, Vocabulary
+
+MISSING_LEVEL = -1
+# local parts of shared addresses: agreeing on one says little about who wrote
+ROLE_LOCAL_PARTS = frozenset(
+    "info sales contact office hello marketing support admin team enquiries inquiries mail service help "
+    "kontakt vertrieb buero bureau contacto ventas accounts billing hr jobs careers reception press media "
+    "webmaster postmaster noreply no-reply events partners".split())
+
+
+class Comparison:
+    """One field of two records compared into levels (best first), with a similarity for the explanation.
+
+    `field` names it in the settings and in `core.match_decisions`; `columns` are the record columns it reads (the
+    first one carries the term frequencies when `term_frequency` is on); `levels` are the settings' levels (name,
+    min_similarity, m, u). `evidence` False: the comparison explains a pair but weighs nothing."""
+
+    method = ""
+    level_names: tuple[str, ...] | None = None  # fixed level names, best first (None: thresholds from the file)
+    evidence = True
+    name_group = False  # its columns share the names' vocabulary (compared across first and last name)
+
+    def __init__(self, field: str, columns: tuple[str, ...], levels: tuple, term_frequency: bool = False):
+        self.field = field
+        self.columns = tuple(columns)
+        self.levels = tuple(levels)
+        self.term_frequency = term_frequency
+        if self.level_names is not None:  # a level the file leaves out falls into the next one it keeps
+            given = [lv.name for lv in self.levels]
+            self._kept = np.array([given.index(next(n for n in self.level_names[i:] if n in given))
+                                   for i in range(len(self.level_names))], dtype=np.int8)
+
+    def level(self, name: str):
+        """The file's level of this name, or None when the file leaves it out."""
+        return next((lv for lv in self.levels if lv.name == name), None)
+
+    def _kept_levels(self, level: np.ndarray) -> np.ndarray:
+        """Levels by the class's level names mapped onto the levels the file keeps (MISSING_LEVEL stays)."""
+        return np.where(level < 0, MISSING_LEVEL, self._kept[np.clip(level, 0, None)]).astype(np.int8)
+
+    @property
+    def column(self) -> str:
+        return self.columns[0]
+
+    def compare(self, pairs: PairValues) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def describe(self, level: int) -> str:
+        """The level's name, or `missing`."""
+        return "missing" if level == MISSING_LEVEL else self.levels[level].name
+
+    def _by_thresholds(self, sim: np.ndarray) -> np.ndarray:
+        out = np.full(len(sim), len(self.levels) - 1, dtype=np.int8)
+        for index in range(len(self.levels) - 1, -1, -1):
+            out = np.where(sim >= self.levels[index].min_similarity, index, out).astype(np.int8)
+        return np.where(sim < 0, MISSING_LEVEL, out).astype(np.int8)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.field!r}, {self.columns})"
+
+
+class ThresholdComparison(Comparison):
+    """One column, one string similarity (exact, Jaro-Winkler, Levenshtein, Damerau-Levenshtein), levels at the
+    file's minimum similarities."""
+
+    def __init__(self, field, columns, levels, term_frequency=False, method="jarowinkler"):
+        super().__init__(field, columns, levels, term_frequency)
+        self.method = method
+
+    def compare(self, pairs):
+        sim = pairs.similarity(self.column, self.method)
+        return self._by_thresholds(sim), sim
+
+
+class BestOfColumns(Comparison):
+    """The best Jaro-Winkler similarity over several columns describing one thing (company name and company
+    domain): one comparison, so correlated evidence is not counted twice."""
+
+    method = "max_jarowinkler"
+
+    def compare(self, pairs):
+        best = np.full(len(pairs), MISSING, dtype=np.float64)
+        for column in self.columns:
+            best = np.maximum(best, pairs.similarity(column))
+        return self._by_thresholds(best), best
+
+
+class NameComparison(Comparison):
+    """A name by Jaro-Winkler at the file's thresholds, read aligned where first and last name are swapped."""
+
+    method = "name"
+    name_group = True
+
+    def compare(self, pairs):
+        sim = pairs.similarity(self.column)
+        return self._by_thresholds(sim), sim
+
+
+class FirstNameComparison(Comparison):
+    """First names: `exact` (equal as written or through the nickname table: Bob = Robert), `fuzzy` (Jaro-Winkler
+    at least the level's minimum, a typo), `initial` (one side is the other's initial: `F.` / `Frank`), `close`
+    (a looser Jaro-Winkler), `different`. Columns: the nickname-resolved first name, then the name as written
+    (compared too, so a typo in a nickname still looks like one)."""
+
+    method = "first_name"
+    level_names = ("exact", "fuzzy", "initial", "close", "different")
+    name_group = True
+
+    def compare(self, pairs):
+        sim = pairs.similarity(self.columns[0])
+        initial = np.zeros(len(pairs), dtype=bool)
+        for column in self.columns[1:] if len(self.columns) > 1 else self.columns:
+            if column not in pairs.encoded.codes:
+                continue
+            other = pairs.similarity(column)
+            sim = np.where((other > sim) & (other >= 0), other, sim)
+        for column in self.columns:
+            if column not in pairs.encoded.codes:
+                continue
+            initial |= _initial_of(pairs, column)
+        fuzzy = self.level("fuzzy").min_similarity if self.level("fuzzy") else 2.0
+        close = self.level("close").min_similarity if self.level("close") else 2.0
+        level = np.select([sim >= 0.999, sim >= fuzzy, initial, sim >= close], [0, 1, 2, 3], default=4)
+        return self._kept_levels(np.where(sim < 0, MISSING_LEVEL, level)), sim
+
+
+def _initial_of(pairs: PairValues, column: str) -> np.ndarray:
+    """One side is a single letter and the other starts with it."""
+    vocabulary = pairs.vocabulary(column)
+    if not len(vocabulary):
+        return np.zeros(len(pairs), dtype=bool)
+    facts = _cached(vocabulary, "initials", lambda: (
+        vocabulary.strings.str.len_chars().to_numpy() == 1,
+        vocabulary.strings.str.slice(0, 1).cast(pl.Categorical).to_physical().to_numpy()))
+    single, first_letter = facts
+    left, right = pairs.codes(column)
+    present = (left >= 0) & (right >= 0)
+    l, r = np.where(present, left, 0), np.where(present, right, 0)
+    return present & (single[l] | single[r]) & (first_letter[l] == first_letter[r]) & (l != r)
+
+
+def _cached(vocabulary: Vocabulary, key: str, make):
+    value = vocabulary._matrices.get(key)
+    if value is None:
+        value = vocabulary._matrices[key] = make()
+    return value
+
+
+class EmailComparison(Comparison):
+    """E-mail addresses as local part and domain: `exact`; `role` (the same shared address, such as info@ or
+    sales@: colleagues write it too); `domain_typo` (the same local part, domains within two edits: a typo, not
+    another company: `ann.lee@icolud.com` / `ann.lee@icloud.com`); `same_local` (the same personal local part at
+    another domain: a provider change, personal vs work); `different`."""
+
+    method = "email"
+    level_names = ("exact", "role", "domain_typo", "same_local", "different")
+
+    def compare(self, pairs):
+        column = self.column
+        vocabulary = pairs.vocabulary(column)
+        if not len(vocabulary):
+            return np.full(len(pairs), MISSING_LEVEL, dtype=np.int8), np.full(len(pairs), MISSING)
+        local_code, domain_code, role, local_len = _cached(vocabulary, "email_parts", lambda: _email_parts(vocabulary))
+        left, right = pairs.codes(column)
+        present = (left >= 0) & (right >= 0)
+        l, r = np.where(present, left, 0), np.where(present, right, 0)
+        exact = present & (l == r)
+        same_local = present & ~exact & (local_code[l] == local_code[r])
+        personal = ~role[l] & (local_len[l] >= 4)
+        level = np.full(len(pairs), 4, dtype=np.int8)
+        sim = np.where(exact, 1.0, 0.0)
+        typo = np.zeros(len(pairs), dtype=bool)
+        rows = np.flatnonzero(same_local & personal)
+        if len(rows):
+            domains = _cached(vocabulary, "domains", lambda: vocabulary.strings.str.split_exact("@", 1)
+                              .struct.field("field_1").to_numpy().astype(object))
+            distance = np.array([DamerauLevenshtein.distance(a, b) for a, b in
+                                 zip(domains[l[rows]], domains[r[rows]])], dtype=np.int16)
+            typo[rows] = distance <= 2
+            sim[rows] = np.where(distance <= 2, 0.9, 0.7)
+        level[same_local & personal & ~typo] = 3
+        level[typo] = 2
+        level[exact & role[l]] = 1
+        level[exact & ~role[l]] = 0
+        level[~present] = MISSING_LEVEL
+        sim[~present] = MISSING
+        return self._kept_levels(level), sim
+
+
+def _email_parts(vocabulary: Vocabulary):
+    parts = vocabulary.strings.str.split_exact("@", 1)
+    local = parts.struct.field("field_0").str.replace_all(r"\+.*$", "")
+    domain = parts.struct.field("field_1")
+    local_code = local.cast(pl.Categorical).to_physical().to_numpy().astype(np.int64)
+    role = local.is_in(list(ROLE_LOCAL_PARTS)).fill_null(False).to_numpy()
+    return local_code, domain.cast(pl.Categorical).to_physical().to_numpy(), role, \
+        local.str.len_chars().fill_null(0).to_numpy()
+
+
+class PhoneComparison(Comparison):
+    """E.164 phone numbers: `exact`, `one_digit` (same length, one digit different or two swapped: a typo),
+    `different`."""
+
+    method = "phone"
+    level_names = ("exact", "one_digit", "different")
+
+    def compare(self, pairs):
+        left, right = pairs.codes(self.column)
+        present = (left >= 0) & (right >= 0)
+        exact = present & (left == right)
+        level = np.where(exact, 0, 2).astype(np.int8)
+        sim = exact.astype(np.float64)
+        rows = np.flatnonzero(present & ~exact)
+        if len(rows):
+            a, b = pairs.strings(self.column, rows)
+            close = np.array([len(x) == len(y) and len(x) >= 9 and DamerauLevenshtein.distance(x, y) <= 1
+                              for x, y in zip(a, b)], dtype=bool)
+            level[rows[close]] = 1
+            sim[rows[close]] = 0.9
+        level[~present] = MISSING_LEVEL
+        sim[~present] = MISSING
+        return self._kept_levels(level), sim
+
+
+class CompanyComparison(Comparison):
+    """Company name key and company domain, one comparison (correlated evidence counted once): `exact` (equal
+    name or domain), `fuzzy` (Jaro-Winkler of name or domain at least the level's minimum, or domains within one
+    edit: a typo), `abbreviation` (one name's words inside the other's, or its initials: `acme` / `acme mfg`,
+    `ibm` / `international business machines`), `different`."""
+
+    method = "company"
+    level_names = ("exact", "fuzzy", "abbreviation", "different")
+
+    def compare(self, pairs):
+        name_column, domain_column = self.columns[0], self.columns[1] if len(self.columns) > 1 else None
+        best = pairs.similarity(name_column)
+        exact = pairs.equal(name_column)
+        if domain_column:
+            best = np.maximum(best, pairs.similarity(domain_column))
+            exact |= pairs.equal(domain_column)
+        fuzzy_at = self.level("fuzzy").min_similarity if self.level("fuzzy") else 2.0
+        level = np.where(exact, 0, np.where(best >= fuzzy_at, 1, 3)).astype(np.int8)
+        rows = np.flatnonzero((level == 3) & pairs.present(name_column))
+        if len(rows):
+            level[rows[_abbreviated(pairs, name_column, rows)]] = 2
+        if domain_column:
+            rows = np.flatnonzero((level >= 2) & pairs.present(domain_column))
+            if len(rows):
+                a, b = pairs.strings(domain_column, rows)
+                level[rows[np.array([DamerauLevenshtein.distance(x, y) <= 1 for x, y in zip(a, b)], dtype=bool)]] = 1
+        level[best < 0] = MISSING_LEVEL
+        return self._kept_levels(level), best
+
+
+_ABBREVIATIONS = {"intl": "international", "mfg": "manufacturing", "tech": "technologies", "sys": "systems",
+                  "svcs": "services", "assoc": "associates", "hldgs": "holdings", "eng": "engineering",
+                  "labs": "laboratories", "bros": "brothers", "pharma": "pharmaceuticals", "sol": "solutions",
+                  "log": "logistics", "ind": "industries", "consult": "consulting", "net": "networks",
+                  "ptnrs": "partners", "grp": "group", "co": "company", "corp": "corporation"}
+
+
+def _abbreviated(pairs: PairValues, column: str, rows: np.ndarray) -> np.ndarray:
+    """`_abbreviates` for the pairs `rows`, asked only where it can hold: the same first word (after expanding
+    abbreviations), or one side a single word as long as the other's word count (an acronym)."""
+    vocabulary = pairs.vocabulary(column)
+    first, n_words, initials = _cached(vocabulary, "company_words", lambda: _word_facts(vocabulary))
+    left, right = pairs.codes(column)
+    l, r = left[rows], right[rows]
+    acronym = ((n_words[l] == 1) & (initials[r] == first[l])) | ((n_words[r] == 1) & (initials[l] == first[r]))
+    maybe = (first[l] == first[r]) | acronym
+    out = np.zeros(len(rows), dtype=bool)
+    todo = np.flatnonzero(maybe)
+    if len(todo):
+        values = vocabulary.values
+        out[todo] = [_abbreviates(a, b) for a, b in zip(values[l[todo]], values[r[todo]])]
+    return out
+
+
+def _word_facts(vocabulary: Vocabulary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    words = [_words(v) for v in vocabulary.values]
+    first = np.array([w[0] if w else "" for w in words], dtype=object)
+    n_words = np.array([len(w) for w in words])
+    initials = np.array(["".join(x[0] for x in w) if len(w) >= 3 else "\x00" for w in words], dtype=object)
+    return first, n_words, initials
+
+
+def _words(key: str) -> list[str]:
+    return [_ABBREVIATIONS.get(w, w) for w in key.split()]
+
+
+def _abbreviates(a: str, b: str) -> bool:
+    """One company key is the other abbreviated: its words inside the other's (`acme` in `acme analytics`,
+    `mfg` for `manufacturing`), or the initials of its words (`ibm`)."""
+    wa, wb = _words(a), _words(b)
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if not short:
+        return False
+    if " ".join(wa) == " ".join(wb):
+        return True
+    if set(short) <= set(long_) and len("".join(short)) >= 4:
+        return True
+    joined = "".join(short)
+    return len(short) == 1 and len(long_) >= 3 and joined == "".join(w[0] for w in long_)
+
+
+class SwappedNames(Comparison):
+    """Whether first and last name were entered the wrong way round: `swapped` or `not_swapped`. It explains a
+    pair but weighs nothing: the name comparisons already read swapped names aligned, with their own levels."""
+
+    method = "swapped_names"
+    level_names = ("swapped", "not_swapped")
+    evidence = False
+    name_group = True
+
+    def compare(self, pairs):
+        first, last = self.columns[:2]
+        present = pairs.present(first) & pairs.present(last)
+        swapped = pairs.swapped
+        level = np.where(present, np.where(swapped, 0, 1), MISSING_LEVEL).astype(np.int8)
+        return self._kept_levels(level), np.where(present, swapped.astype(np.float64), MISSING)
+
+
+GENERIC_METHODS = ("exact", "jarowinkler", *[m for m in SCORERS if m != "jarowinkler"])
+LIBRARY = {cls.method: cls for cls in (BestOfColumns, NameComparison, FirstNameComparison, EmailComparison,
+                                       PhoneComparison, CompanyComparison, SwappedNames)}
+METHODS = (*GENERIC_METHODS, *LIBRARY)
+
+
+def make_comparison(method: str, field: str, columns: tuple[str, ...], levels: tuple,
+                    term_frequency: bool = False) -> Comparison:
+    """The comparison object the settings file names by `method`."""
+    if method in GENERIC_METHODS:
+        return ThresholdComparison(field, columns, levels, term_frequency, method=method)
+    return LIBRARY[method](field, columns, levels, term_frequency)
+
