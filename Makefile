@@ -22,11 +22,13 @@ demo: install
 
 test: install
 	.ci/ensure-chromium
+	.ci/ensure-postgres
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-all: install
 	.ci/ensure-chromium
+	.ci/ensure-postgres
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 

@@ -55,8 +55,19 @@ def ensure_instance_home(warehouse: str | Path) -> Path:
 
 
 def leadflow_instance(warehouse: str | Path) -> DagsterInstance:
-    """The shared instance of this warehouse (see the module's docstring)."""
-    return DagsterInstance.from_config(str(ensure_instance_home(warehouse)))
+    """The shared instance of this warehouse (see the module's docstring), its warehouse pool limited to one."""
+    instance = DagsterInstance.from_config(str(ensure_instance_home(warehouse)))
+    limit_warehouse_pool(instance)
+    return instance
+
+
+def limit_warehouse_pool(instance: DagsterInstance) -> None:
+    """Write the pool's limit of one into the instance once. `default_limit` in dagster.yaml alone is not enough on a
+    new instance: Dagster 1.13's daemon decides its first queue pass from the pools it read before it stores the
+    default, so two runs queued together would both start (the second then stops at the warehouse lock)."""
+    storage = instance.event_log_storage
+    if storage.supports_global_concurrency_limits and WAREHOUSE_POOL not in storage.get_concurrency_keys():
+        storage.set_concurrency_slots(WAREHOUSE_POOL, 1)
 
 
 def fail_abandoned_runs(instance: DagsterInstance, warehouse: str | Path) -> list[str]:
@@ -71,4 +82,6 @@ def fail_abandoned_runs(instance: DagsterInstance, warehouse: str | Path) -> lis
 
 
 if __name__ == "__main__":
-    print(ensure_instance_home(sys.argv[1] if len(sys.argv) > 1 else "data/leadflow.duckdb"))
+    target = sys.argv[1] if len(sys.argv) > 1 else "data/leadflow.duckdb"
+    with leadflow_instance(target):
+        print(instance_home(target))

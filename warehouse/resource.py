@@ -26,6 +26,10 @@ class WarehouseResource(ConfigurableResource):
 
     path: str
     memory_limit: Optional[str] = None  # DuckDB buffer pool; default LEADFLOW_DUCKDB_MEMORY_LIMIT or 512MB
+    # a run started by the schedule, the sensor or the UI while `leadflow run` holds the warehouse waits this long
+    # for it (the run queue cannot see `leadflow run`, which runs in its own process); `leadflow run` itself takes
+    # the lock first (--wait) and holds it, so this never makes it wait
+    lock_wait_seconds: float = 900.0
 
     _stack: Optional[ExitStack] = PrivateAttr(default=None)
     _session: Optional[WarehouseSession] = PrivateAttr(default=None)
@@ -34,7 +38,7 @@ class WarehouseResource(ConfigurableResource):
         """Take the warehouse's write lock when the run starts (warehouse.lock): a run holds it for its whole
         length, and a second writer gets a clear message instead of DuckDB's lock error half-way."""
         self._stack = ExitStack()
-        self._stack.enter_context(holding(self.path))
+        self._stack.enter_context(holding(self.path, wait=self.lock_wait_seconds))
 
     def session(self) -> WarehouseSession:
         """The run's open session (opened on first use)."""
