@@ -8,7 +8,7 @@ from assets.ingest import raw_key
 from assets.metadata import typed
 from dedupe.resolve import MatchHistory, resolve_import
 from dedupe.verdicts import plan_verdicts
-from leadflow.config.resources import MatchSettingsResource
+from leadflow.config.resources import ComparisonCluster, MatchSettingsResource
 from leadflow.qualify.profiles import touched_lead_profiles, touched_leads
 from schemas.sources import LEAD_SOURCES
 from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
@@ -44,7 +44,7 @@ def superseded_sources(warehouse: WarehouseResource):
     group_name="match",
 )
 def lead_matches(normalized_records, crm_people, superseded_sources, warehouse: WarehouseResource,
-                 match_settings: MatchSettingsResource):
+                 match_settings: MatchSettingsResource, comparison_cluster: ComparisonCluster):
     """Which lead each of this import's records belongs to: matched within the batch, against earlier weeks' leads
     and against CRM contacts and leads (dedupe.resolve.resolve_import). Reviewer verdicts apply on every run as
     must-link / cannot-link; a verdict's first run re-opens the leads it touches. A corrected record finds its
@@ -53,8 +53,9 @@ def lead_matches(normalized_records, crm_people, superseded_sources, warehouse: 
     stored = reviewer_verdicts(wh)
     verdicts = plan_verdicts(stored.latest, stored.pending, stored.lead_records, crm_people)
     history = MatchHistory(known_lead_records(wh), retired_lead_ids(wh), standing_links(wh, verdicts.leads_to_split))
-    result = resolve_import(normalized_records, crm_people, superseded_sources, verdicts, history,
-                            match_settings.settings())
+    with comparison_cluster.engine() as engine:  # candidate pairs compared here or on a Dask cluster
+        result = resolve_import(normalized_records, crm_people, superseded_sources, verdicts, history,
+                                match_settings.settings(), engine)
     summary = typed({**result.summary(verdicts.pending.height, superseded_sources.height),
                      "pairs_by_model_decision": result.resolution.pairs_by_decision,
                      "pairs_per_blocking_pass": result.resolution.pairs_per_pass})

@@ -12,6 +12,7 @@ import polars as pl
 from dedupe.cluster import cluster_records
 from dedupe.model import FittedModel
 from dedupe.blocking_keys import with_blocking_keys
+from dedupe.engines import ComparisonEngine
 from dedupe.scoring import explained_pairs, score_candidates
 from dedupe.settings import MatchSettings
 from dedupe.verdicts import Verdicts
@@ -42,7 +43,8 @@ class Resolution:
 
 def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
                    must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = (),
-                   retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = ()) -> Resolution:
+                   retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = (),
+                   engine: ComparisonEngine | None = None) -> Resolution:
     """Match this batch's records against each other and against known entities; assign lead ids.
 
     `batch` and `known` carry ENTITY_COLUMNS (batch rows have kind `batch` and no ids; re-opened records of
@@ -60,7 +62,7 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
                         how="vertical_relaxed")
     records = with_blocking_keys(records)
     accepted = _positions_of(records, must_link) if settings.verdict_weight and must_link else None
-    candidates = score_candidates(records, settings, accepted=accepted)
+    candidates = score_candidates(records, settings, accepted=accepted, engine=engine)
     keep = (np.arange(len(candidates)) if len(candidates) <= settings.explain_every_pair_up_to
             else np.flatnonzero(candidates.decision > 0))
     scored = explained_pairs(records, candidates, settings, keep)
@@ -227,7 +229,8 @@ def _chains(records: pl.DataFrame) -> list[tuple[str, str]]:
 
 
 def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl.DataFrame, verdicts: Verdicts,
-                   history: MatchHistory, settings: MatchSettings) -> ImportResolution:
+                   history: MatchHistory, settings: MatchSettings,
+                   engine: ComparisonEngine | None = None) -> ImportResolution:
     """Which lead each record of this import belongs to: matched within the batch, against earlier weeks' leads
     and against CRM contacts and leads, with reviewers' verdicts and corrected files applied.
 
@@ -273,7 +276,7 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
         keep_together += [(a, b) for a, b in history.standing_links
                           if a not in replaced_keys and b not in replaced_keys]
         resolution = resolve_people(records, known, settings, verdicts.must_link, verdicts.cannot_link,
-                                    history.retired_ids, keep_together)
+                                    history.retired_ids, keep_together, engine)
         return resolution, reopened
 
     resolution, reopened = resolve(verdicts)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +20,7 @@ import polars as pl
 
 from dedupe.blocking_keys import KEY_SOURCES
 from dedupe.comparisons import Encoded
+from dedupe.engines import ComparisonEngine, LocalEngine, chunked
 from dedupe.guards import DECISIONS, capped_at_review, decision_codes
 from dedupe.linkage import (
     COMPARE_CHUNK, candidate_pairs, compare, compare_pairs, encoded_records, random_pairs, score_pairs,
@@ -103,28 +103,28 @@ def decide(left: np.ndarray, pattern: np.ndarray, model: FittedModel, settings: 
     return p, decision
 
 
+def pattern_chunk(shared: tuple[Encoded, MatchSettings], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The level pattern of each pair of one chunk (what a comparison engine runs, here or on a cluster)."""
+    encoded, settings = shared
+    dtype = np.int16 if math.prod(pattern_radices(settings)) <= 1 << 15 else np.int32
+    return pattern_codes(compare(encoded, settings, left, right)[0], settings).astype(dtype, copy=False)
+
+
 def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False,
-                     accepted: tuple[np.ndarray, np.ndarray] | None = None) -> Candidates:
+                     accepted: tuple[np.ndarray, np.ndarray] | None = None,
+                     engine: ComparisonEngine | None = None) -> Candidates:
     """Block (the union of the passes, pairs with a batch record), compare, fit (u from random pairs, m by
     EM per blocking pass, the prior from the expected matches) and decide every candidate pair. `accepted`:
-    positions (left, right) of pairs reviewers accepted, which refine m as labelled matches."""
+    positions (left, right) of pairs reviewers accepted, which refine m as labelled matches. `engine`: where the
+    pairs are compared (dedupe.engines; default: two threads in this process)."""
     left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True)
     encoded = encoded_records(records, settings)
     # int16 when the settings have at most 32,768 patterns
-    pattern = np.empty(len(left), dtype=np.int16 if math.prod(pattern_radices(settings)) <= 1 << 15 else np.int32)
-
-    def chunk(start: int) -> None:
-        stop = min(start + COMPARE_CHUNK, len(left))
-        pattern[start:stop] = pattern_codes(compare(encoded, settings, left[start:stop], right[start:stop])[0],
-                                            settings)
-
-    # chunks write disjoint slices; numpy, polars and DuckDB release the GIL, so two threads keep both
-    # cores busy (the first chunk runs alone: it builds the shared similarity matrices of small vocabularies)
-    starts = list(range(0, len(left), COMPARE_CHUNK))
-    if starts:
-        chunk(starts[0])
-    with ThreadPoolExecutor(max_workers=COMPARE_THREADS) as pool:
-        list(pool.map(chunk, starts[1:]))
+    dtype = np.int16 if math.prod(pattern_radices(settings)) <= 1 << 15 else np.int32
+    engine = engine or LocalEngine(COMPARE_THREADS, COMPARE_CHUNK)
+    parts = engine.map_chunks(pattern_chunk, (encoded, settings), chunked(left, right, engine.chunk_pairs))
+    pattern = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
+    del parts
     # a pass proposed exactly the candidate pairs that agree on all of its keys
     flag_counts = np.bincount(agrees, minlength=1 << len(settings.blocking)) if len(settings.blocking) <= 8 else None
     pairs_per_pass = {

@@ -9,7 +9,8 @@ LEADFLOW_DUCKDB_MEMORY_LIMIT (512MB), LEADFLOW_ENRICHMENT_URL and LEADFLOW_ENRIC
 API; without a URL the firmographics file is used), LEADFLOW_ENRICHMENT_SETTINGS, LEADFLOW_OVERRIDES (statuses, ranks and owners a person set),
 LEADFLOW_SCHEDULE_CRON (`0 6 * * 1`), LEADFLOW_TIMEZONE (UTC),
 LEADFLOW_QUARANTINE_RATE_WARN (0.05) and LEADFLOW_INBOX_MAX_AGE_DAYS (8); alerts: LEADFLOW_ALERT_WEBHOOK and
-LEADFLOW_UI_URL (pipelines/alerts.py).
+LEADFLOW_UI_URL (pipelines/alerts.py); matching on a Dask cluster: LEADFLOW_EXECUTOR (`local` or `dask`) and
+LEADFLOW_DASK_SCHEDULER (an address; none: a local cluster for the step).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from dagster import Definitions, EnvVar, definitions, load_asset_checks_from_mod
 
 from assets import enrich, ingest, marts, match, normalize, publish, qualify, report, validate
 from leadflow.config.resources import (
-    DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, MatchSettingsResource, QualityThresholds,
+    DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, ComparisonCluster, MatchSettingsResource,
+    QualityThresholds,
 )
 from leadflow.enrich.http import HttpCompanyDataProvider
 from leadflow.enrich.resources import EnrichmentSettingsResource, FirmographicsFile
@@ -52,7 +54,7 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
                     quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
                     inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, enrichment_url: Any = None,
                     enrichment_api_key: Any = None, enrichment_settings_path: Any = None, overrides_path: Any = None,
-                    as_of: Any = None) -> dict[str, Any]:
+                    as_of: Any = None, executor: str = "local", scheduler: Any = None) -> dict[str, Any]:
     """The resources of one inbox and warehouse (values may be `EnvVar`s): one warehouse session per run, used by
     the IO managers of staging and raw tables too."""
     warehouse = WarehouseResource(path=warehouse_path, memory_limit=memory_limit)
@@ -65,6 +67,7 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
         "overrides": OverridesResource(path=overrides_path),
         "run_date": RunDate(as_of=as_of),
         "match_settings": MatchSettingsResource(path=matching_settings_path),
+        "comparison_cluster": ComparisonCluster(executor=executor, scheduler=scheduler),
         "company_data": company_data(inbox_dir, firmographics_path, enrichment_url, enrichment_api_key),
         "enrichment_settings": EnrichmentSettingsResource(path=enrichment_settings_path),
         "thresholds": QualityThresholds(quarantine_rate_warn=quarantine_rate_warn,
@@ -80,7 +83,7 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
                       inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, memory_limit: Any = None,
                       enrichment_url: Any = None, enrichment_api_key: Any = None,
                       enrichment_settings_path: Any = None, overrides_path: Any = None,
-                      as_of: Any = None) -> Definitions:
+                      as_of: Any = None, executor: str = "local", scheduler: Any = None) -> Definitions:
     """The Definitions for one inbox and warehouse: what the UI, the schedule, the sensor and the CLI run."""
     return Definitions(
         assets=load_assets_from_modules(ASSET_MODULES),
@@ -91,7 +94,7 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
         resources=build_resources(inbox_dir, warehouse_path, rules_path, matching_settings_path, firmographics_path,
                                   sources_path, memory_limit, quarantine_rate_warn, inbox_max_age_days,
                                   enrichment_url, enrichment_api_key, enrichment_settings_path, overrides_path,
-                                  as_of),
+                                  as_of, executor, scheduler),
     )
 
 
@@ -131,6 +134,8 @@ def definitions_from_environment() -> Definitions:
         enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
         enrichment_settings_path=setting("LEADFLOW_ENRICHMENT_SETTINGS"),
         overrides_path=setting("LEADFLOW_OVERRIDES"),
+        executor=os.environ.get("LEADFLOW_EXECUTOR") or "local",
+        scheduler=setting("LEADFLOW_DASK_SCHEDULER"),
         cron=os.environ.get("LEADFLOW_SCHEDULE_CRON") or DEFAULT_CRON,
         timezone=os.environ.get("LEADFLOW_TIMEZONE") or DEFAULT_TIMEZONE,
         **thresholds_from_environment(),

@@ -32,7 +32,8 @@ EXAMPLE_QUERIES = (
 
 def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching: str | None = None,
                firmographics: str | None = None, sources: str | None = None, enrichment_settings: str | None = None,
-               overrides: str | None = None, as_of: str | None = None):
+               overrides: str | None = None, as_of: str | None = None, executor: str = "local",
+               scheduler: str | None = None):
     """Execute the weekly_import job in-process on `inbox` into `warehouse`, recorded in the warehouse's Dagster
     instance (pipelines.instance: the one the UI shows); return the Dagster result. The enrichment API is used when
     LEADFLOW_ENRICHMENT_URL is set (key in LEADFLOW_ENRICHMENT_API_KEY, passed on as a `dagster.EnvVar`), else the
@@ -45,6 +46,7 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
                              enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
                              enrichment_settings_path=enrichment_settings,
                              overrides_path=overrides or setting("LEADFLOW_OVERRIDES"), as_of=as_of,
+                             executor=executor, scheduler=scheduler,
                              **thresholds_from_environment())
     job = defs.resolve_job_def("weekly_import")
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -149,6 +151,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from leadflow.ingest.mappings import load_source_mappings
     from leadflow.qualify.rules import load_rules
     from schemas.config_files import ConfigError
+    if args.scheduler and args.executor != "dask":
+        return fail("--scheduler names a Dask scheduler: use it with --executor dask")
     if args.as_of and not _is_date(args.as_of):
         return fail(f"--as-of {args.as_of!r} is not a date; write it as YYYY-MM-DD")
     overrides = args.overrides or os.environ.get("LEADFLOW_OVERRIDES") or None
@@ -170,7 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # file open) to finish; WarehouseBusy becomes one line and exit 3 (leadflow.cli.main)
     with wait_for_warehouse(warehouse, args.wait, Warehouse(warehouse).other_program_holding):
         result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources,
-                            args.enrichment_settings, overrides, args.as_of)
+                            args.enrichment_settings, overrides, args.as_of, args.executor, args.scheduler)
         if result.success:
             with Warehouse(warehouse).connect(read_only=True) as wh:
                 summary = run_summary(wh, result.run_id)
@@ -205,4 +209,10 @@ def add_run_command(sub) -> None:
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="when another run (or program) holds the warehouse, wait up to this long for it "
                           "(default 0: exit 3 at once, saying who holds it)")
+    run.add_argument("--executor", choices=("local", "dask"), default="local",
+                     help="where matching compares candidate pairs: local (threads in this process, the default) or "
+                          "dask (a Dask distributed cluster; the warehouse stays in this process)")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --executor dask: the cluster's scheduler (e.g. tcp://10.0.0.5:8786); without it a "
+                          "local cluster of two worker processes is started for the step")
     run.set_defaults(func=cmd_run)
