@@ -4,10 +4,11 @@ rate-limited provider that never blocks a run, and accounts with every field cho
 from datetime import datetime
 
 import polars as pl
-from dagster import AssetIn, AssetOut, Nothing, Output, multi_asset
+from dagster import AssetExecutionContext, AssetIn, AssetOut, Nothing, Output, multi_asset
 
 from assets.metadata import counts_by, typed
 from dedupe.accounts import match_accounts
+from leadflow.config.progress import ProgressResource
 from leadflow.enrich.accounts import build_accounts, form_values
 from leadflow.enrich.lookup import enrich_companies
 from leadflow.enrich.resources import EnrichmentSettingsResource
@@ -45,8 +46,9 @@ def lead_accounts(lead_profiles: pl.DataFrame, crm_accounts: pl.DataFrame):
          "prospect_accounts": AssetIn(["staging", "prospect_accounts"])},
     group_name="enrich",
 )
-def company_enrichment(crm_accounts: pl.DataFrame, prospect_accounts: pl.DataFrame, company_data: CompanyDataSource,
-                       enrichment_settings: EnrichmentSettingsResource, warehouse: WarehouseResource):
+def company_enrichment(context: AssetExecutionContext, crm_accounts: pl.DataFrame, prospect_accounts: pl.DataFrame,
+                       company_data: CompanyDataSource, enrichment_settings: EnrichmentSettingsResource,
+                       warehouse: WarehouseResource, progress: ProgressResource):
     """Every account's company domain looked up (CRM accounts, new and earlier prospects): a fresh cache entry
     answers without a request; the provider is asked for the rest, with retries, a rate limit and a circuit
     breaker; a failure leaves the domain `pending` (asked again next run) and never fails the run. Free-mail,
@@ -54,8 +56,10 @@ def company_enrichment(crm_accounts: pl.DataFrame, prospect_accounts: pl.DataFra
     wh = warehouse.session()
     companies = pl.concat([crm_accounts.select("domain", "name"), prospect_accounts.select("domain", "name"),
                            published_prospects(wh).select("domain", pl.lit(None, dtype=pl.Utf8).alias("name"))])
+    lookups = progress.tracker(context.log, "enrichment lookups", 0, unit="domains")
     run = enrich_companies(companies, cached_companies(wh, companies["domain"].drop_nulls()),
-                           company_data.provider(), enrichment_settings.settings(), datetime.now())
+                           company_data.provider(), enrichment_settings.settings(), datetime.now(), lookups)
+    lookups.finish(run.looked_up)
     stored = store_cached_companies(wh, run.cache_updates)
     yield Output(run.results, "company_enrichment", metadata=typed({"provider": company_data.provider().name,
                                                                       **run.metadata()}))

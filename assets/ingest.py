@@ -9,6 +9,7 @@ from dagster import (
 )
 
 from assets.metadata import typed
+from leadflow.config.progress import ProgressResource
 from leadflow.config.resources import QualityThresholds
 from leadflow.ingest.landing import LandingReport, land_files
 from leadflow.ingest.resources import InboxResource
@@ -63,13 +64,15 @@ def _landed(report: LandingReport, files: list, spec: SourceSpec) -> dict:
 
 @multi_asset(pool=WAREHOUSE_POOL, outs=_raw_outs(LEAD_SOURCES), group_name="ingest")
 def lead_files(context: AssetExecutionContext, config: InboxSelection, inbox: InboxResource,
-               warehouse: WarehouseResource):
+               warehouse: WarehouseResource, progress: ProgressResource):
     """Campaign responses and telemarketer calls as received: CSV in any common encoding and delimiter, XLSX,
     JSON, NDJSON or Parquet, mapped by each source's mapping, with source file, record id, row number, file
     hash, load time and the record as it arrived. Files already imported are skipped; a corrected file under
     the same name is the next version; unusable files are refused with a reason and the others still import."""
     files = config.chosen(inbox.lead_files())
-    report = land_files(files, warehouse.registry(), context.run.run_id, datetime.now())
+    landing = progress.tracker(context.log, "landing lead files", len(files), unit="files")
+    report = land_files(files, warehouse.registry(), context.run.run_id, datetime.now(), progress=landing)
+    landing.finish()
     for spec in LEAD_SOURCES:
         yield Output(None, output_name=spec.raw_table.split(".")[1], metadata=_landed(report, files, spec))
 

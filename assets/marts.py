@@ -12,6 +12,7 @@ from dagster import (
 
 from assets.metadata import typed
 from assets.publish import PUBLISHED
+from leadflow.config.progress import ProgressResource
 from leadflow.qualify.opportunities import lead_opportunities as link_opportunities
 from warehouse.analytics import publish_analytics_copy
 from warehouse.checks import funnel_reconciliation
@@ -94,8 +95,11 @@ def funnel_adds_up(warehouse: WarehouseResource) -> AssetCheckResult:
 @asset(pool=WAREHOUSE_POOL, key=["analytics", "analysts_copy"], group_name="marts", kinds={"duckdb"},
        deps=[*(AssetKey(list(key)) for key in PUBLISHED), AssetKey(["core", "lead_opportunities"]),
              *(AssetKey(["marts", table]) for table in MART_TABLES)])
-def analysts_copy(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+def analysts_copy(context: AssetExecutionContext, warehouse: WarehouseResource,
+                  progress: ProgressResource) -> MaterializeResult:
     """`<warehouse>.analytics.duckdb`: core, marts and quarantine copied aside and swapped in with an atomic rename,
     for analysts to query (and hold open) while runs write the warehouse."""
-    done = publish_analytics_copy(warehouse.session(), warehouse.path, context.run.run_id, datetime.now())
+    copying = progress.tracker(context.log, "analysts' copy", 0, unit="rows")
+    done = publish_analytics_copy(warehouse.session(), warehouse.path, context.run.run_id, datetime.now(), copying)
+    copying.finish()
     return MaterializeResult(metadata=typed({**done, "path": MetadataValue.path(str(Path(done["path"]).resolve()))}))

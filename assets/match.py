@@ -2,12 +2,13 @@
 one golden profile per touched lead. Reads what earlier runs published (core.lead_sources, core.leads,
 core.match_feedback, core.match_decisions, core.lead_merges) as state."""
 
-from dagster import AssetIn, AssetOut, Output, asset, multi_asset
+from dagster import AssetExecutionContext, AssetIn, AssetOut, Output, asset, multi_asset
 
 from assets.ingest import raw_key
 from assets.metadata import typed
 from dedupe.resolve import MatchHistory, resolve_import
 from dedupe.verdicts import plan_verdicts
+from leadflow.config.progress import ProgressResource
 from leadflow.config.resources import ComparisonCluster, MatchSettingsResource
 from leadflow.qualify.profiles import touched_lead_profiles, touched_leads
 from schemas.sources import LEAD_SOURCES
@@ -43,8 +44,9 @@ def superseded_sources(warehouse: WarehouseResource):
          "superseded_sources": AssetIn(["staging", "superseded_sources"])},
     group_name="match",
 )
-def lead_matches(normalized_records, crm_people, superseded_sources, warehouse: WarehouseResource,
-                 match_settings: MatchSettingsResource, comparison_cluster: ComparisonCluster):
+def lead_matches(context: AssetExecutionContext, normalized_records, crm_people, superseded_sources,
+                 warehouse: WarehouseResource, match_settings: MatchSettingsResource,
+                 comparison_cluster: ComparisonCluster, progress: ProgressResource):
     """Which lead each of this import's records belongs to: matched within the batch, against earlier weeks' leads
     and against CRM contacts and leads (dedupe.resolve.resolve_import). Reviewer verdicts apply on every run as
     must-link / cannot-link; a verdict's first run re-opens the leads it touches. A corrected record finds its
@@ -53,9 +55,11 @@ def lead_matches(normalized_records, crm_people, superseded_sources, warehouse: 
     stored = reviewer_verdicts(wh)
     verdicts = plan_verdicts(stored.latest, stored.pending, stored.lead_records, crm_people)
     history = MatchHistory(known_lead_records(wh), retired_lead_ids(wh), standing_links(wh, verdicts.leads_to_split))
+    matching = progress.tracker(context.log, "matching", normalized_records.height)
     with comparison_cluster.engine() as engine:  # candidate pairs compared here or on a Dask cluster
         result = resolve_import(normalized_records, crm_people, superseded_sources, verdicts, history,
                                 match_settings.settings(), engine)
+    matching.finish()
     summary = typed({**result.summary(verdicts.pending.height, superseded_sources.height),
                      "pairs_by_model_decision": result.resolution.pairs_by_decision,
                      "pairs_per_blocking_pass": result.resolution.pairs_per_pass})

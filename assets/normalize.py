@@ -1,10 +1,11 @@
 """Normalize: names, emails, phones, companies and domains of lead records and of the CRM snapshot."""
 
-from dagster import AssetIn, AssetOut, Output, multi_asset
+from dagster import AssetExecutionContext, AssetIn, AssetOut, Output, multi_asset
 
 from assets.ingest import raw_key
 from assets.metadata import masked_preview, typed
 from dedupe.normalize.records import normalize_lead_records
+from leadflow.config.progress import ProgressResource
 from leadflow.validate.crm import stage_crm_snapshot
 from schemas.quarantine import top_reasons
 from schemas.sources import CAMPAIGN_RESPONSES, CRM_SOURCES, TELEMARKETER_CALLS
@@ -32,11 +33,14 @@ CRM_STAGES = {
          "telemarketer_calls": AssetIn(raw_key(TELEMARKETER_CALLS))},
     group_name="normalize",
 )
-def normalized_records(lead_records, campaign_responses: RawTable, telemarketer_calls: RawTable):
+def normalized_records(context: AssetExecutionContext, lead_records, campaign_responses: RawTable,
+                       telemarketer_calls: RawTable, progress: ProgressResource):
     """This import's accepted lead records with trimmed and cased names, lower-cased valid emails, E.164 phones,
     company names without legal suffixes, company domains (never free-mail) and matching keys. A record left with
     nothing identifying after cleaning is quarantined, with its raw record as it arrived."""
+    normalizing = progress.tracker(context.log, "normalizing", lead_records.height)
     normalized, rejected = normalize_lead_records(lead_records)
+    normalizing.finish()
     rejected = with_raw_records(rejected, [campaign_responses, telemarketer_calls])
     yield Output(normalized, "normalized_records", metadata=typed({
         "records": normalized.height, "preview": masked_preview(normalized, PREVIEW),

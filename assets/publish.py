@@ -11,6 +11,7 @@ from dagster import (
 from assets.ingest import raw_key
 from assets.metadata import typed
 from dedupe.resolve import published_decisions, records_with_leads
+from leadflow.config.progress import ProgressResource
 from leadflow.config.resources import QualityThresholds
 from leadflow.qualify.resources import RulesResource
 from schemas.sources import LEAD_SOURCES
@@ -66,7 +67,8 @@ PUBLISHED = {
     ins={name: AssetIn(["staging", name]) for name in STAGED},
     can_subset=False,
 )
-def published_import(context: AssetExecutionContext, warehouse: WarehouseResource, **staged: pl.DataFrame):
+def published_import(context: AssetExecutionContext, warehouse: WarehouseResource, progress: ProgressResource,
+                     **staged: pl.DataFrame):
     """Write the import to core.* and quarantine.* in one transaction and mark its files imported."""
     now = datetime.now()
     batch = PublishBatch(
@@ -80,7 +82,9 @@ def published_import(context: AssetExecutionContext, warehouse: WarehouseResourc
         feedback_applied=staged["feedback_applied"], crm_people=staged["crm_people"],
         assignments=staged["assignments"], routing_state=staged["routing_state"],
         lead_overrides=staged["lead_overrides"], campaigns=staged["crm_campaigns"])
-    counts = publish_import(warehouse.session(), batch, context.run.run_id, now)
+    publishing = progress.tracker(context.log, "publishing", 0, unit="rows")
+    counts = publish_import(warehouse.session(), batch, context.run.run_id, now, publishing)
+    publishing.finish()
     for key in PUBLISHED:
         yield MaterializeResult(asset_key=AssetKey(list(key)), metadata=typed(
             {k: v for k, v in counts.items() if k.startswith(key[1]) or k == f"{key[1]}_written"}))

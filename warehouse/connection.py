@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -32,6 +32,16 @@ def default_memory_limit() -> str:
     a large import's pages would otherwise add to polars' memory in the same process; queries past the limit
     spill to disk beside the warehouse file."""
     return os.environ.get("LEADFLOW_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+
+
+_UNITS = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
+          "tib": 2**40}
+
+
+def _bytes(setting: str) -> float:
+    """'488.2 MiB', '2GB' -> bytes."""
+    number, unit = re.fullmatch(r"\s*([\d.]+)\s*([a-zA-Z]*)\s*", setting).groups()
+    return float(number) * _UNITS.get(unit.lower() or "b", 1)
 
 
 def _bound(statement: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -74,6 +84,7 @@ class Warehouse:
             raise WarehouseError(f"cannot open warehouse file {self.path}: {str(exc).splitlines()[0]}") from exc
         session = WarehouseSession(con)
         try:
+            con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would draw over `leadflow run`'s lines
             if not read_only:
                 migrate(con)
             yield session
@@ -143,8 +154,13 @@ class WarehouseSession:
         self.con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
             yield name
-        finally:
-            self.con.unregister(name)
+        except BaseException:
+            # a failed statement aborts the transaction, and then unregistering fails too: the first error is the one
+            # that says what went wrong
+            with suppress(duckdb.Error):
+                self.con.unregister(name)
+            raise
+        self.con.unregister(name)
 
     def columns(self, qualified_name: str) -> list[str]:
         schema, table = qualified_name.split(".")
@@ -176,6 +192,20 @@ class WarehouseSession:
 
     def read_table(self, qualified_name: str) -> pl.DataFrame:
         return self.query(f"SELECT * FROM {qualified_name}")
+
+    @contextmanager
+    def memory_at_least(self, limit: str) -> Iterator[None]:
+        """DuckDB's memory limit raised to at least `limit` (a constant of the code, e.g. '2GB') for the block, then
+        set back: for one transaction that must hold a large import's rows next to the tables it joins."""
+        before = self.scalar("SELECT current_setting('memory_limit')")
+        raise_it = _bytes(before) < _bytes(limit)
+        if raise_it:
+            self.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            if raise_it:
+                self.execute(f"SET memory_limit = '{before}'")
 
     # --- transactions ---------------------------------------------------------------------------------------
     @contextmanager

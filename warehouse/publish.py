@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 import polars as pl
 
@@ -42,35 +43,60 @@ def _stamped(frame: pl.DataFrame, run_id: str, **times: datetime) -> pl.DataFram
                               *(pl.lit(t, dtype=pl.Datetime("us")).alias(name) for name, t in times.items()))
 
 
-def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: datetime) -> dict[str, int]:
+PUBLISH_MEMORY_LIMIT = "2GB"
+# the frames of a batch that become rows of a published table (progress counts them)
+WRITTEN = ("lead_sources", "rejected_rows", "campaigns", "accounts", "account_field_sources", "leads", "status_changes",
+           "lead_overrides", "match_decisions", "assignments")
+
+
+class _RowsWritten:
+    """Rows the publish transaction has written so far, told to `progress` (done, total) after each table."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None):
+        self.total, self.rows, self.progress = total, 0, progress
+
+    def __call__(self, count: int) -> int:
+        self.rows += count
+        if self.progress is not None:
+            self.progress(self.rows, self.total)
+        return count
+
+
+def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: datetime,
+                   progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Write this import to the published tables in one transaction and mark its files imported; return counts
-    per table."""
-    with wh.transaction():
+    per table. `progress(rows written, rows to write)` after each table."""
+    wrote = _RowsWritten(sum(getattr(batch, name).height for name in WRITTEN), progress)
+    # the transaction holds the import's new rows until it commits, next to the joins over every published lead:
+    # at the session's default 512MB a warehouse of a few million leads ran out of memory here
+    with wh.memory_at_least(PUBLISH_MEMORY_LIMIT), wh.transaction():
         counts = {"records_superseded": supersede_earlier_versions(wh, run_id, now)}
-        counts["lead_sources"] = wh.insert("core.lead_sources", _stamped(batch.lead_sources, run_id, loaded_at=now))
-        counts["rejected_rows"] = wh.insert("quarantine.rejected_rows",
-                                            _stamped(batch.rejected_rows, run_id, rejected_at=now))
+        counts["lead_sources"] = wrote(wh.insert("core.lead_sources",
+                                                 _stamped(batch.lead_sources, run_id, loaded_at=now)))
+        counts["rejected_rows"] = wrote(wh.insert("quarantine.rejected_rows",
+                                                  _stamped(batch.rejected_rows, run_id, rejected_at=now)))
         with wh.registered("new_campaigns", batch.campaigns):
             wh.run("replace_campaigns")
-        counts["campaigns"] = batch.campaigns.height
+        counts["campaigns"] = wrote(batch.campaigns.height)
         wh.run("replace_accounts")
-        counts["accounts"] = wh.insert("core.accounts", batch.accounts)
-        counts["account_field_sources"] = wh.insert("core.account_field_sources", batch.account_field_sources)
+        counts["accounts"] = wrote(wh.insert("core.accounts", batch.accounts))
+        counts["account_field_sources"] = wrote(wh.insert("core.account_field_sources", batch.account_field_sources))
         with wh.registered("changed_leads", batch.leads.select("lead_id")):
             wh.run("replace_leads")
-        counts["leads_written"] = wh.insert("core.leads", batch.leads)
-        counts["status_changes"] = wh.insert("core.lead_status_history",
-                                             _stamped(batch.status_changes, run_id, recorded_at=now))
-        counts["lead_overrides"] = wh.insert("core.lead_overrides", _stamped(batch.lead_overrides, run_id, set_at=now))
-        counts["match_decisions"] = wh.insert("core.match_decisions",
-                                              _stamped(batch.match_decisions, run_id, decided_at=now))
+        counts["leads_written"] = wrote(wh.insert("core.leads", batch.leads))
+        counts["status_changes"] = wrote(wh.insert("core.lead_status_history",
+                                                   _stamped(batch.status_changes, run_id, recorded_at=now)))
+        counts["lead_overrides"] = wrote(wh.insert("core.lead_overrides",
+                                                   _stamped(batch.lead_overrides, run_id, set_at=now)))
+        counts["match_decisions"] = wrote(wh.insert("core.match_decisions",
+                                                    _stamped(batch.match_decisions, run_id, decided_at=now)))
         counts |= apply_verdicts(wh, batch.lead_moves, batch.lead_merges, batch.feedback_applied, run_id, now)
         counts["leads_emptied"] = drop_emptied_leads(wh, run_id, now)
         with wh.registered("new_assignments", batch.assignments), \
                 wh.registered("new_routing_state", batch.routing_state):
             wh.run("publish_assignments", run_id=run_id, now=now)
             wh.run("publish_routing_state")
-        counts["assignments"] = batch.assignments.height
+        counts["assignments"] = wrote(batch.assignments.height)
         counts["match_review_opened"] = open_match_reviews(wh, batch.match_decisions, batch.crm_people, run_id, now)
         wh.run("mark_files_imported", now=now)
     return counts

@@ -62,21 +62,67 @@ def _table_of(key_path: list[str]) -> str:
     return ".".join(key_path)
 
 
+def _round_trips(dtype: pl.DataType) -> bool:
+    """Whether a column of this type reads back from DuckDB as the same polars type (categoricals and enums come
+    back as text, time zones under other names)."""
+    if isinstance(dtype, (pl.Categorical, pl.Enum, pl.Object, pl.Duration)):
+        return False
+    if isinstance(dtype, pl.Datetime):
+        return dtype.time_zone is None
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return _round_trips(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return all(_round_trips(field.dtype) for field in dtype.fields)
+    return True
+
+
+def _readers_in_run(context: OutputContext) -> int:
+    """How many inputs of the steps this run executes read this output (0 when the plan cannot tell)."""
+    try:
+        plan = context.step_context.execution_plan
+        readers = 0
+        for key in plan.step_keys_to_execute:
+            for step_input in plan.get_step_by_key(key).step_inputs:
+                readers += sum((handle.step_key, handle.output_name) == (context.step_key, context.name)
+                               for handle in step_input.get_step_output_handle_dependencies())
+        return readers
+    except (AttributeError, KeyError, TypeError):  # not a step of an execution plan (e.g. a direct invocation)
+        return 0
+
+
 class StagingTableIOManager(IOManager):
     """A step's output frame becomes the staging table its asset key names (`staging/lead_records` ->
-    staging.lead_records, replaced each run); a step's input is read back from it."""
+    staging.lead_records, replaced each run); a step's input is read back from it.
+
+    Within one run the frame a step wrote is also handed as it is to the steps of the run that read it (the table
+    holds the same rows, in the same order and types), and let go once the last of them has it: a million records
+    are not read back from DuckDB once per reader, nor held twice. A run that starts from a later step (a
+    re-execution) reads the tables."""
 
     def __init__(self, warehouse: WarehouseResource):
         self.warehouse = warehouse
+        self._handed: dict[str, list] = {}  # table -> [frame, readers still to come]
 
     def handle_output(self, context: OutputContext, obj: pl.DataFrame) -> None:
         path = context.asset_key.path
         if path[0] != STAGING_SCHEMA or len(path) != 2:
             raise ValueError(f"staging tables are staging/<name>, got {context.asset_key.to_user_string()}")
-        self.warehouse.session().replace_table(_table_of(path), obj)
+        table = _table_of(path)
+        self._handed.pop(table, None)
+        self.warehouse.session().replace_table(table, obj)
+        readers = _readers_in_run(context)
+        if readers and all(_round_trips(dtype) for dtype in obj.schema.values()):
+            self._handed[table] = [obj, readers]
 
     def load_input(self, context: InputContext) -> pl.DataFrame:
-        return self.warehouse.session().read_table(_table_of(context.asset_key.path))
+        table = _table_of(context.asset_key.path)
+        handed = self._handed.get(table)
+        if handed is None:
+            return self.warehouse.session().read_table(table)
+        handed[1] -= 1
+        if handed[1] <= 0:
+            del self._handed[table]
+        return handed[0]
 
 
 class RawTableIOManager(IOManager):

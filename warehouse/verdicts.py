@@ -25,7 +25,11 @@ def apply_verdicts(wh: WarehouseSession, moves: pl.DataFrame, merges: pl.DataFra
 
 def drop_emptied_leads(wh: WarehouseSession, run_id: str, now: datetime) -> int:
     """A lead whose every record a corrected file replaced (or rejected) leaves core.leads, recorded in
-    core.lead_merges as merged into nothing; returns how many."""
+    core.lead_merges as merged into nothing; returns how many. Only a run that superseded records can empty a lead
+    (then every published record's lead is looked at; otherwise nothing is scanned)."""
+    if not wh.scalar("SELECT count(*) FROM core.superseded_records WHERE run_id = ? AND lead_id IS NOT NULL",
+                     [run_id]):
+        return 0
     wh.run("drop_emptied_leads", run_id=run_id, now=now)
     return wh.scalar("SELECT count(*) FROM core.lead_merges WHERE run_id = ? AND into_lead_id IS NULL", [run_id])
 

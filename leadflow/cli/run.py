@@ -46,7 +46,7 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
                              enrichment_api_key=setting("LEADFLOW_ENRICHMENT_API_KEY"),
                              enrichment_settings_path=enrichment_settings,
                              overrides_path=overrides or setting("LEADFLOW_OVERRIDES"), as_of=as_of,
-                             executor=executor, scheduler=scheduler,
+                             executor=executor, scheduler=scheduler, progress_echo=True,
                              **thresholds_from_environment())
     job = defs.resolve_job_def("weekly_import")
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}

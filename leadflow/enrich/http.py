@@ -251,4 +251,5 @@ class HttpCompanyDataProvider(CompanyDataSource):
                 self._consecutive_failures += 1
                 if self._consecutive_failures == self.breaker_failures:
                     stats.breaker_trips += 1
+            stats.answered(min(start + batch_size, wanted.height), wanted.height)
         return outcomes(rows)

@@ -11,6 +11,7 @@ import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 import polars as pl
 from disposable_email_domains import blocklist
@@ -79,14 +80,16 @@ def _results(frame: pl.DataFrame, status: pl.Expr, reason: pl.Expr, provider: st
 
 
 def enrich_companies(companies: pl.DataFrame, cache: pl.DataFrame, provider: CompanyDataProvider,
-                     settings: EnrichmentSettings, now: datetime) -> EnrichmentRun:
+                     settings: EnrichmentSettings, now: datetime,
+                     progress: Callable[[int, int], None] | None = None) -> EnrichmentRun:
     """Enrich the distinct domains of `companies` (domain, name): skipped ones are never sent; fresh cache entries
     of this provider answer without a request; the rest go to the provider. Found and not-found answers of a
-    cacheable provider become cache rows (found kept `found_ttl`, not found `not_found_ttl`)."""
+    cacheable provider become cache rows (found kept `found_ttl`, not found `not_found_ttl`). `progress(domains
+    answered, domains to ask)` as the provider goes through its batches."""
     wanted = companies.filter(pl.col("domain").is_not_null()).unique("domain", keep="first").sort("domain")
     reasons = wanted.select("domain", pl.col("domain").map_elements(skip_reason, return_dtype=pl.Utf8).alias("why"))
     skipped = reasons.filter(pl.col("why").is_not_null())
-    stats = LookupStats()
+    stats = LookupStats(progress=progress)
     parts = [_results(skipped, pl.lit(SKIPPED), pl.col("why"), provider.name)]
     candidates = wanted.join(skipped, on="domain", how="anti")
     if provider.name == NoProvider.name:

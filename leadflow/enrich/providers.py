@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import polars as pl
 
@@ -38,9 +38,16 @@ class LookupStats:
     retries: int = 0
     failures_by_kind: dict[str, int] = field(default_factory=dict)
     breaker_trips: int = 0
+    # told (domains answered, domains to ask) as a provider goes through its batches; None: nobody listens
+    progress: Callable[[int, int], None] | None = field(default=None, repr=False, compare=False)
 
     def failed(self, kind: str, n: int = 1) -> None:
         self.failures_by_kind[kind] = self.failures_by_kind.get(kind, 0) + n
+
+    def answered(self, done: int, total: int) -> None:
+        """`done` of the `total` domains of this lookup are answered (or failed)."""
+        if self.progress is not None:
+            self.progress(done, total)
 
 
 class CompanyDataProvider(Protocol):

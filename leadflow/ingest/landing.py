@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Callable, Protocol
 
 import polars as pl
 
@@ -44,16 +44,19 @@ class LandingReport:
 
 
 def land_files(files: list[InboxFile], registry: LandingRegistry, run_id: str, now: datetime,
-               replace_previous: bool = False) -> LandingReport:
+               replace_previous: bool = False, progress: Callable[[int, int], None] | None = None) -> LandingReport:
     """Land every file not seen before (by path and sha256).
 
     A new version of a lead file (same path, new bytes) lands beside the earlier ones with the next `version`;
     publishing it supersedes the earlier versions' records with the same record id. With `replace_previous`
     (the CRM snapshot, replaced whole at each export) a new version of a file replaces the earlier one.
-    Other bytes already landed under another path are registered as `duplicate`.
+    Other bytes already landed under another path are registered as `duplicate`. `progress(files done, files)`
+    after each file.
     """
     report = LandingReport()
-    for f in files:
+    for done, f in enumerate(files):
+        if progress is not None and done:
+            progress(done, len(files))
         try:
             sha = f.sha256()
             registration = dict(source_file=f.relative_path, file_sha256=sha, source_type=f.source_type,

@@ -3,6 +3,8 @@ pandera model, unusable ones turned into quarantine rows with a reason and the r
 
 from __future__ import annotations
 
+from typing import Callable
+
 import polars as pl
 
 from leadflow.validate.cleaning import clean_lead_records
@@ -19,12 +21,18 @@ def validate_source_records(raw: pl.DataFrame, spec: SourceSpec) -> tuple[pl.Dat
     return accepted, attach_raw_records(rejection_rows(with_read_problems(rejected)), raw, list(spec.columns))
 
 
-def validate_lead_records(pending: dict[SourceSpec, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def validate_lead_records(pending: dict[SourceSpec, pl.DataFrame],
+                          progress: Callable[[int, int], None] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(staged records, quarantine rows) of every lead source's landed records, one pandera model per source
     (CampaignResponseRecord, TelemarketerCallRecord). Records that cannot be used (not read whole; no name, email
     or phone; no usable date; a repeated record id) are rejected with the column, the check and a specific
     reason; bad optional values (a time frame of -3 months, `maybe` as a yes/no) are nulled and noted in
-    cleaning_notes instead."""
-    parts = [validate_source_records(raw, spec) for spec, raw in pending.items()]
+    cleaning_notes instead. `progress(records done, records)` after each source."""
+    total, done, parts = sum(raw.height for raw in pending.values()), 0, []
+    for spec, raw in pending.items():
+        parts.append(validate_source_records(raw, spec))
+        done += raw.height
+        if progress is not None:
+            progress(done, total)
     return (pl.concat([a for a, _ in parts], how="vertical_relaxed"),
             pl.concat([r for _, r in parts], how="vertical_relaxed"))
