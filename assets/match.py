@@ -62,7 +62,8 @@ def lead_matches(context: AssetExecutionContext, normalized_records, crm_people,
     matching.finish()
     summary = typed({**result.summary(verdicts.pending.height, superseded_sources.height),
                      "pairs_by_model_decision": result.resolution.pairs_by_decision,
-                     "pairs_per_blocking_pass": result.resolution.pairs_per_pass})
+                     "pairs_per_blocking_pass": result.resolution.pairs_per_pass,
+                     "blocks_skipped_as_too_large": result.resolution.blocks_skipped})
     yield Output(result.assignments, "lead_assignments", metadata=summary)
     yield Output(result.decisions, "match_decisions", metadata=typed({"pairs": result.decisions.height}))
     yield Output(result.moves, "lead_moves", metadata=typed({"records": result.moves.height}))

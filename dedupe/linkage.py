@@ -22,18 +22,25 @@ from dedupe.settings import MatchSettings
 COMPARE_CHUNK = 500_000
 
 
-def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool) -> pl.LazyFrame:
+def _keyed(records: pl.DataFrame, keys: tuple[str, ...]) -> pl.LazyFrame:
+    """Each record with a value for every key: its position, whether it is a batch record, its block id."""
+    return records.lazy().select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), (pl.col("kind") == "batch").alias("_batch"),
+        *(pl.col(k).cast(pl.Utf8).replace("", None).alias(k) for k in keys),
+    ).drop_nulls(list(keys)).with_columns(pl.struct(list(keys)).rank("dense").cast(pl.UInt32).alias("_block"))
+
+
+def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool,
+                max_block_size: int | None = None) -> pl.LazyFrame:
     """Packed pairs (`pair`: higher position << 32 | lower) that agree exactly on every key (a missing or
-    empty key never pairs), with a batch record on at least one side (on exactly one with `link_only`).
+    empty key never pairs), with a batch record on at least one side (on exactly one with `link_only`), in blocks
+    of at most `max_block_size` records.
 
     An exact-key blocking pass is a hash join of the batch records against the records they may pair with,
     on the block id of their key values; only positions travel through the join."""
-    keyed = records.lazy().select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), (pl.col("kind") == "batch").alias("_batch"),
-        *(pl.col(k).cast(pl.Utf8).replace("", None).alias(k) for k in keys),
-    ).drop_nulls(list(keys)).with_columns(
-        pl.struct(list(keys)).rank("dense").cast(pl.UInt32).alias("_block")
-    ).filter(pl.len().over("_block") > 1).select("_i", "_batch", "_block")
+    size = pl.len().over("_block")
+    keyed = _keyed(records, keys).filter(
+        (size > 1) & (size <= max_block_size) if max_block_size else size > 1).select("_i", "_batch", "_block")
     left = keyed.filter(pl.col("_batch"))
     right = keyed.filter(~pl.col("_batch")) if link_only else keyed
     i, j = pl.col("_i").cast(pl.UInt64), pl.col("_i_r").cast(pl.UInt64)
@@ -59,8 +66,8 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
     if not settings.blocking or records.is_empty():
         empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
         return (*empty, np.zeros(0, dtype=flag_type)) if with_passes else empty
-    per_pass = [_rule_pairs(records, rule.keys, link_only).collect(engine="streaming")["pair"].to_numpy()
-                for rule in settings.blocking]
+    per_pass = [_rule_pairs(records, rule.keys, link_only, rule.max_block_size).collect(engine="streaming")["pair"]
+                .to_numpy() for rule in settings.blocking]
     pairs = np.concatenate([np.zeros(0, dtype=np.uint64), *per_pass])
     if not with_passes:
         per_pass = None
@@ -80,6 +87,19 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
         left[start:start + len(part)] = part >> np.uint64(32)
         right[start:start + len(part)] = part & np.uint64(0xFFFFFFFF)
     return (left, right, agrees) if with_passes else (left, right)
+
+
+def skipped_blocks(records: pl.DataFrame, settings: MatchSettings) -> dict[str, dict[str, int]]:
+    """Per pass with a `max_block_size`, the blocks it skipped for being larger, and their records: what a run's
+    metadata shows, so a pass that stopped proposing pairs does not go unnoticed."""
+    skipped = {}
+    for rule in settings.blocking:
+        if not rule.max_block_size or records.is_empty():
+            continue
+        sizes = _keyed(records, rule.keys).group_by("_block").len().filter(pl.col("len") > rule.max_block_size)
+        blocks, members = sizes.select(pl.len().alias("blocks"), pl.col("len").sum()).collect().row(0)
+        skipped[rule.name] = {"blocks": int(blocks), "records": int(members or 0)}
+    return skipped
 
 
 def random_pairs(records: pl.DataFrame, n: int, seed: int, link_only: bool = False) -> tuple[np.ndarray, np.ndarray]:

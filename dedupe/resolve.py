@@ -4,7 +4,7 @@ entities; `resolve_import` is one import of the pipeline (verdicts, re-opened le
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -39,6 +39,7 @@ class Resolution:
     model: FittedModel
     pairs_by_decision: dict[str, int]
     healable: list[tuple[str, str]] = ()  # pairs of existing leads overwhelming evidence would merge
+    blocks_skipped: dict[str, dict[str, int]] = field(default_factory=dict)  # per pass with a block size cap
 
 
 def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
@@ -84,7 +85,7 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     )
     decisions = review_band(decisions, records, assignments, settings)
     return Resolution(assignments, decisions, candidates.pairs_per_pass, candidates.model, candidates.counts(),
-                      healable)
+                      healable, candidates.blocks_skipped)
 
 
 JOINED_THROUGH_OTHERS = "joined through other records; "

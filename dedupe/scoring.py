@@ -24,6 +24,7 @@ from dedupe.engines import ComparisonEngine, LocalEngine, chunked
 from dedupe.guards import DECISIONS, capped_at_review, decision_codes
 from dedupe.linkage import (
     COMPARE_CHUNK, candidate_pairs, compare, compare_pairs, encoded_records, random_pairs, score_pairs,
+    skipped_blocks,
 )
 from dedupe.model import (
     FittedModel, configured_model, decode_patterns, estimate_by_sessions, estimate_u, match_weights, pattern_codes,
@@ -49,6 +50,7 @@ class Candidates:
     model: FittedModel
     encoded: Encoded = field(repr=False)
     term_frequencies: dict = field(repr=False)
+    blocks_skipped: dict[str, dict[str, int]] = field(default_factory=dict)  # linkage.skipped_blocks
 
     def __len__(self) -> int:
         return len(self.left)
@@ -134,7 +136,8 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     model = _fit(records, pattern, agrees, settings, link_only, encoded, accepted)
     tf = _term_frequencies(records, settings)
     p, decision = decide(left, pattern, model, settings, tf)
-    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, encoded, tf)
+    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, encoded, tf,
+                      skipped_blocks(records, settings))
 
 
 def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, settings: MatchSettings,

@@ -22,10 +22,13 @@ from schemas.config_files import ConfigError, ConfigModel, Text, load_config, on
 
 @dataclass(frozen=True)
 class BlockingRule:
-    """Pairs that agree exactly on every key column are compared."""
+    """Pairs that agree exactly on every key column are compared. A block of more than `max_block_size` records
+    (e.g. one surname at a company of thousands of leads) is skipped by this pass: its pairs grow with the square
+    of its size and say little; its people still meet through the other passes (block purging)."""
 
     name: str
     keys: tuple[str, ...]
+    max_block_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def _unique(entries: list, attr: str, what: str) -> None:
 class BlockingSpec(ConfigModel):
     name: Text
     keys: list[Text] = Field(min_length=1)
+    max_block_size: int | None = Field(default=None, ge=2)
 
 
 class LevelSpec(ConfigModel):
@@ -194,7 +198,7 @@ class MatchSettingsFile(ConfigModel):
 def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
     """The settings `dedupe` runs with, from a checked file."""
     return MatchSettings(
-        blocking=tuple(BlockingRule(b.name, tuple(b.keys)) for b in spec.blocking),
+        blocking=tuple(BlockingRule(b.name, tuple(b.keys), b.max_block_size) for b in spec.blocking),
         comparisons=tuple(
             make_comparison(c.method, c.field, tuple(c.columns) or (c.column,),
                             tuple(Level(lv.name, lv.min_similarity, lv.m, lv.u) for lv in c.levels),

@@ -142,6 +142,37 @@ def test_sound_alike_names_meet_in_a_phonetic_block():
     assert resolution.pairs_per_pass["phonetic_last_name_company"] == 1 and resolution.pairs_per_pass["name"] == 0
 
 
+def test_a_block_past_its_pass_s_size_cap_is_skipped_and_counted_and_the_person_still_meets_by_e_mail():
+    """Block purging: 1,200 Smiths at one company make one block of the name-at-company passes (capped at 1,000):
+    those passes propose none of its 719,400 pairs, the run's resolution counts the skipped block, and Bob's two
+    records (same e-mail) are still compared: the e-mail pass proposes them."""
+    letters = "bcdfghjklmnprstvwz"
+    names = [f"{a.upper()}a{b}o{c}" for a in letters for b in letters for c in letters][:1_198]
+    staff = [{"record_key": f"s{n}", "first_name": names[n], "last_name": "Smith", "email": None,
+              "phone": f"212 555 {n:04d}", "company": "Acme Inc", "website": None, "country": "US"}
+             for n in range(1_198)]
+    bob = [{"record_key": "bob1", **BOB}, {"record_key": "bob2", **BOB, "first_name": "Bob", "phone": None}]
+    resolution = resolve_people(_people([*staff, *bob]), _people(bob).clear(), SETTINGS)
+    assert resolution.pairs_per_pass["last_name_company"] == 0
+    assert resolution.pairs_per_pass["phonetic_last_name_company"] == 0
+    assert resolution.blocks_skipped["last_name_company"] == {"blocks": 1, "records": 1_200}
+    assert resolution.blocks_skipped["first_name_company"] == {"blocks": 0, "records": 0}
+    assert resolution.pairs_per_pass["email"] == 1
+    compared = resolution.decisions.select(pl.concat_list("left_key", "right_key").list.sort()).to_series().to_list()
+    assert ["bob1", "bob2"] in compared
+
+
+def test_the_same_pass_without_a_cap_compares_the_whole_block():
+    settings = load_match_settings()
+    from dataclasses import replace
+    uncapped = replace(settings, blocking=tuple(replace(rule, max_block_size=None) for rule in settings.blocking))
+    staff = [{"record_key": f"s{n}", "first_name": f"Name{n}", "last_name": "Smith", "email": None, "phone": None,
+              "company": "Acme Inc", "website": None, "country": "US"} for n in range(1_100)]
+    resolution = resolve_people(_people(staff), _people(staff).clear(), uncapped)
+    assert resolution.pairs_per_pass["last_name_company"] == 1_100 * 1_099 // 2
+    assert resolution.blocks_skipped == {}
+
+
 def test_accepting_a_pair_of_two_multi_record_leads_joins_them_whole():
     """Leads X = {x1, x2} and Y = {y1, y2}, both re-opened by a reviewer's accept of (x1, y1): one lead, the
     id of one of them, nothing split off (a must-link declares the two leads one)."""
