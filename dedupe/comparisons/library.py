@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.process import cpdist
 
 from dedupe.comparisons.pairs import PairValues
 from dedupe.comparisons.strings import MISSING, SCORERS, Vocabulary
@@ -201,8 +202,8 @@ class EmailComparison(Comparison):
         if len(rows):
             domains = _cached(vocabulary, "domains", lambda: vocabulary.strings.str.split_exact("@", 1)
                               .struct.field("field_1").to_numpy().astype(object))
-            distance = np.array([DamerauLevenshtein.distance(a, b) for a, b in
-                                 zip(domains[l[rows]], domains[r[rows]])], dtype=np.int16)
+            distance = cpdist(domains[l[rows]].tolist(), domains[r[rows]].tolist(),
+                              scorer=DamerauLevenshtein.distance, score_cutoff=2, workers=-1)
             typo[rows] = distance <= 2
             sim[rows] = np.where(distance <= 2, 0.9, 0.7)
         level[same_local & personal & ~typo] = 3
@@ -238,10 +239,12 @@ class PhoneComparison(Comparison):
         level = np.where(exact, 0, 2).astype(np.int8)
         sim = exact.astype(np.float64)
         rows = np.flatnonzero(present & ~exact)
-        if len(rows):
+        if len(rows):  # a typo keeps the length: only pairs of equal length (9 digits or more) are measured
+            lengths = pairs.vocabulary(self.column).lengths
+            rows = rows[(lengths[left[rows]] == lengths[right[rows]]) & (lengths[left[rows]] >= 9)]
+        if len(rows):  # edit distance in rapidfuzz's threads, without the GIL: most candidate pairs get here
             a, b = pairs.strings(self.column, rows)
-            close = np.array([len(x) == len(y) and len(x) >= 9 and DamerauLevenshtein.distance(x, y) <= 1
-                              for x, y in zip(a, b)], dtype=bool)
+            close = cpdist(a, b, scorer=DamerauLevenshtein.distance, score_cutoff=1, workers=-1) <= 1
             level[rows[close]] = 1
             sim[rows[close]] = 0.9
         level[~present] = MISSING_LEVEL
@@ -274,7 +277,7 @@ class CompanyComparison(Comparison):
             rows = np.flatnonzero((level >= 2) & pairs.present(domain_column))
             if len(rows):
                 a, b = pairs.strings(domain_column, rows)
-                level[rows[np.array([DamerauLevenshtein.distance(x, y) <= 1 for x, y in zip(a, b)], dtype=bool)]] = 1
+                level[rows[cpdist(a, b, scorer=DamerauLevenshtein.distance, score_cutoff=1, workers=-1) <= 1]] = 1
         level[best < 0] = MISSING_LEVEL
         return self._kept_levels(level), best
 

@@ -44,6 +44,13 @@ class Vocabulary:
             self._values = np.asarray(self.strings.to_list(), dtype=object)
         return self._values
 
+    @property
+    def lengths(self) -> np.ndarray:
+        """Each value's length in characters, by code."""
+        if "lengths" not in self._matrices:
+            self._matrices["lengths"] = self.strings.str.len_chars().to_numpy().astype(np.int32)
+        return self._matrices["lengths"]
+
     def __len__(self) -> int:
         return len(self.strings)
 
