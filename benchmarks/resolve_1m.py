@@ -3,6 +3,11 @@ blocking, comparisons, fit, decisions, explanations, clustering, review band, le
 independent lead set (1,000,000 records by default), no earlier leads, no CRM; timed per stage with quality.
 
     .venv/bin/python benchmarks/resolve_1m.py [--records 1000000] [--runs 2] [--json]
+        [--executor local|dask [--scheduler ADDRESS] [--workers 2]]
+
+`--executor dask` compares the candidate pairs on a Dask distributed cluster (leadflow.config.resources
+.ComparisonCluster, as `leadflow run --executor dask` does): a local cluster of `--workers` processes started once
+before the runs (its start-up is reported apart), or the scheduler named.
 """
 
 from __future__ import annotations
@@ -32,7 +37,15 @@ def main() -> None:
     parser.add_argument("--rate", default="medium")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--executor", choices=("local", "dask"), default="local")
+    parser.add_argument("--scheduler")
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    from leadflow.config.resources import ComparisonCluster
+    cluster_started = time.perf_counter()
+    engines = ComparisonCluster(executor=args.executor, scheduler=args.scheduler, workers=args.workers).engine()
+    engine = engines.__enter__()
+    cluster_seconds = round(time.perf_counter() - cluster_started, 2)
     records = pl.read_parquet(labelled_independent(args.records, args.seed, args.rate))
     batch = records.select([c for c in (*ENTITY_COLUMNS, "first_name_key") if c in records.columns]).drop(
         "kind", "lead_id", "contact_id", "crm_lead_id")
@@ -55,15 +68,17 @@ def main() -> None:
     for run in range(args.runs):
         stages.clear()
         started = time.perf_counter()
-        result = resolve_import(batch, empty, superseded, verdicts, history, settings)
+        result = resolve_import(batch, empty, superseded, verdicts, history, settings, engine)
         seconds = round(time.perf_counter() - started, 2)
         keyed = records.drop("lead_id").join(result.assignments.select("record_key", "lead_id"), on="record_key")
-        print(json.dumps({"run": run + 1, "records": batch.height, "seconds": seconds, "stages": dict(stages),
+        print(json.dumps({"run": run + 1, "executor": args.executor, "cluster_start_seconds": cluster_seconds,
+                          "records": batch.height, "seconds": seconds, "stages": dict(stages),
                           "peak_rss_mb": round(peak_rss_mb(), 1),
                           "candidate_pairs": sum(result.resolution.pairs_by_decision.values()),
                           "decisions": result.resolution.pairs_by_decision,
                           "review_pairs": result.decisions.filter(pl.col("decision") == "review").height,
                           **pair_metrics(keyed)}), flush=True)
+    engines.__exit__(None, None, None)
 
 
 if __name__ == "__main__":
