@@ -24,6 +24,7 @@ STARTED = time.perf_counter()
 import argparse  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
+import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import polars as pl  # noqa: E402
@@ -31,15 +32,10 @@ import splink  # noqa: E402
 import splink.comparison_library as cl  # noqa: E402
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from match_vs_splink import peak_rss_mb  # noqa: E402  (stdlib only at import time)
+
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-
-
-def peak_rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def leads(data: str):
