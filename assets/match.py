@@ -55,8 +55,9 @@ def lead_matches(context: AssetExecutionContext, normalized_records, crm_people,
     stored = reviewer_verdicts(wh)
     verdicts = plan_verdicts(stored.latest, stored.pending, stored.lead_records, crm_people)
     history = MatchHistory(known_lead_records(wh), retired_lead_ids(wh), standing_links(wh, verdicts.leads_to_split))
-    matching = progress.tracker(context.log, "matching", normalized_records.height)
-    with comparison_cluster.engine() as engine:  # candidate pairs compared here or on a Dask cluster
+    matching, comparing = (progress.tracker(context.log, "matching", normalized_records.height),
+                           progress.tracker(context.log, "comparing candidate pairs", 0, unit="pairs"))
+    with comparison_cluster.engine(comparing) as engine:  # candidate pairs compared here or on a Dask cluster
         result = resolve_import(normalized_records, crm_people, superseded_sources, verdicts, history,
                                 match_settings.settings(), engine)
     matching.finish()

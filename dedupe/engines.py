@@ -16,6 +16,21 @@ from typing import Any, Callable, Protocol, Sequence
 import numpy as np
 
 ChunkFunction = Callable[[Any, np.ndarray, np.ndarray], np.ndarray]
+Progress = Callable[[int, int], None]
+"""Told (pairs compared, pairs to compare) after each chunk, in chunk order."""
+
+
+def _told(progress: Progress | None, chunks: Sequence[tuple[np.ndarray, np.ndarray]], results) -> list[np.ndarray]:
+    """The results of `chunks` in order, `progress` told after each."""
+    total, done, out = sum(len(left) for left, _ in chunks), 0, []
+    if progress is not None:
+        progress(0, total)  # comparing starts
+    for (left, _), result in zip(chunks, results):
+        out.append(result)
+        done += len(left)
+        if progress is not None:
+            progress(done, total)
+    return out
 
 
 class ComparisonEngine(Protocol):
@@ -31,25 +46,26 @@ class LocalEngine:
     """Threads in this process: numpy, polars and DuckDB release the GIL, so two threads keep two cores busy. The
     first chunk runs alone (it builds the shared similarity tables of small vocabularies)."""
 
-    def __init__(self, threads: int = 2, chunk_pairs: int = 1_000_000):
-        self.threads, self.chunk_pairs = threads, chunk_pairs
+    def __init__(self, threads: int = 2, chunk_pairs: int = 1_000_000, progress: Progress | None = None):
+        self.threads, self.chunk_pairs, self.progress = threads, chunk_pairs, progress
 
     def map_chunks(self, fn: ChunkFunction, shared: Any, chunks: Sequence[tuple[np.ndarray, np.ndarray]]
                    ) -> list[np.ndarray]:
         if not chunks:
             return []
-        first = fn(shared, *chunks[0])
         with ThreadPoolExecutor(max_workers=self.threads) as pool:
-            rest = list(pool.map(lambda chunk: fn(shared, *chunk), chunks[1:]))
-        return [first, *rest]
+            def results():
+                yield fn(shared, *chunks[0])
+                yield from pool.map(lambda chunk: fn(shared, *chunk), chunks[1:])
+            return _told(self.progress, chunks, results())
 
 
 class DaskEngine:
     """Chunks as tasks on a Dask distributed cluster (`client`: a `distributed.Client`): the shared data is
     scattered to every worker once, the chunks are submitted in order and gathered in order."""
 
-    def __init__(self, client: Any, chunk_pairs: int = 1_000_000):
-        self.client, self.chunk_pairs = client, chunk_pairs
+    def __init__(self, client: Any, chunk_pairs: int = 1_000_000, progress: Progress | None = None):
+        self.client, self.chunk_pairs, self.progress = client, chunk_pairs, progress
 
     def map_chunks(self, fn: ChunkFunction, shared: Any, chunks: Sequence[tuple[np.ndarray, np.ndarray]]
                    ) -> list[np.ndarray]:
@@ -57,7 +73,7 @@ class DaskEngine:
             return []
         on_workers = self.client.scatter(shared, broadcast=True, hash=False)
         futures = [self.client.submit(fn, on_workers, left, right, pure=False) for left, right in chunks]
-        return self.client.gather(futures)
+        return _told(self.progress, chunks, (future.result() for future in futures))
 
 
 def chunked(left: np.ndarray, right: np.ndarray, size: int) -> list[tuple[np.ndarray, np.ndarray]]:

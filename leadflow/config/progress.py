@@ -66,8 +66,11 @@ class Progress:
         """The work has reached `done` (of `total`, when the total became known or changed)."""
         if total is not None:
             self.total = max(int(total), 0)
-        self.done = max(int(done), 0)
         now = self._clock()
+        if done == 0 and self.done == 0 and not self.lines:
+            self.started = now  # the work itself starts now (a step may prepare it first): rates count from here
+            return
+        self.done = max(int(done), 0)
         elapsed = now - self.started
         if elapsed < self.after_seconds or self.done >= self.total > 0:
             return  # too early to matter, or finished (finish() closes)

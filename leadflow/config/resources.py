@@ -2,7 +2,7 @@
 and the data-quality thresholds the checks warn at."""
 
 from contextlib import contextmanager
-from typing import Iterator, Literal, Optional
+from typing import Callable, Iterator, Literal, Optional
 
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
@@ -48,16 +48,17 @@ class ComparisonCluster(ConfigurableResource):
     chunk_pairs: int = COMPARE_CHUNK
 
     @contextmanager
-    def engine(self) -> Iterator[ComparisonEngine]:
+    def engine(self, progress: Callable[[int, int], None] | None = None) -> Iterator[ComparisonEngine]:
+        """The engine for one matching step; `progress(pairs compared, pairs)` after each chunk."""
         if self.executor == "local":
-            yield LocalEngine(threads=2, chunk_pairs=self.chunk_pairs)
+            yield LocalEngine(threads=2, chunk_pairs=self.chunk_pairs, progress=progress)
             return
         from distributed import Client, LocalCluster
 
         if self.scheduler:
             with Client(self.scheduler, timeout="30s") as client:
-                yield DaskEngine(client, self.chunk_pairs)
+                yield DaskEngine(client, self.chunk_pairs, progress)
             return
         with LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None,
                           silence_logs=40) as cluster, Client(cluster) as client:
-            yield DaskEngine(client, self.chunk_pairs)
+            yield DaskEngine(client, self.chunk_pairs, progress)

@@ -27,6 +27,14 @@ def test_the_local_engine_keeps_chunk_order():
     assert np.array_equal(np.concatenate(got), np.arange(8) * 11)
 
 
+def test_engines_tell_how_many_pairs_are_compared_after_each_chunk_in_order(dask_client):
+    for engine_of in (lambda told: LocalEngine(threads=2, chunk_pairs=3, progress=lambda *a: told.append(a)),
+                      lambda told: DaskEngine(dask_client, chunk_pairs=3, progress=lambda *a: told.append(a))):
+        told = []
+        engine_of(told).map_chunks(lambda shared, a, b: a + b, 0, chunked(np.arange(8), np.arange(8), 3))
+        assert told == [(0, 8), (3, 8), (6, 8), (8, 8)]
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     root = tmp_path_factory.mktemp("engines")

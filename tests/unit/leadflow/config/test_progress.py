@@ -122,3 +122,14 @@ def test_after_seconds_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("LEADFLOW_PROGRESS_AFTER_SECONDS", "soon")
     with pytest.raises(ValueError, match="LEADFLOW_PROGRESS_AFTER_SECONDS must be a number"):
         after_seconds_from_environment()
+
+
+def test_a_first_call_with_nothing_done_starts_the_clock_there():
+    """A step that prepares its work first (blocking before comparing) counts rate and time left from the moment
+    the work starts, not from the step's start."""
+    step, clock, said = progress(total=0)
+    clock.now += 60  # preparing
+    step(0, 1_000_000)
+    clock.now += 10
+    step(500_000)
+    assert said == ["landing: 500,000 of 1,000,000 records (50%), 50,000 records/s, about 10 s left"]
