@@ -60,8 +60,8 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
     sort of the passes' packed pairs and a drop of repeats: the least memory of the ways tried (a hash
     unique holds a table as large again); positions are unpacked in slices, never a second 8-byte array.
 
-    `with_passes`: also return, per pair, one bit per blocking pass that proposed it (a pass proposes exactly
-    the pairs that agree on all of its keys), found by searching each pass's pairs in the union."""
+    `with_passes`: also return, per pair, one bit per blocking pass that proposed it (the pairs that agree on all
+    of its keys, in blocks within its size cap), found by searching each pass's pairs in the union."""
     flag_type = np.uint8 if len(settings.blocking) <= 8 else np.uint32
     if not settings.blocking or records.is_empty():
         empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
@@ -92,13 +92,15 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
 
 
 def skipped_blocks(records: pl.DataFrame, settings: MatchSettings) -> dict[str, dict[str, int]]:
-    """Per pass with a `max_block_size`, the blocks it skipped for being larger, and their records: what a run's
-    metadata shows, so a pass that stopped proposing pairs does not go unnoticed."""
+    """Per pass with a `max_block_size`, the blocks holding a batch record that it skipped for being larger, and
+    their records: what a run's metadata shows, so a pass that stopped proposing pairs does not go unnoticed (large
+    blocks of earlier leads alone are not this import's)."""
     skipped = {}
     for rule in settings.blocking:
         if not rule.max_block_size or records.is_empty():
             continue
-        sizes = _keyed(records, rule.keys).group_by("_block").len().filter(pl.col("len") > rule.max_block_size)
+        sizes = _keyed(records, rule.keys).group_by("_block").agg(pl.len(), pl.col("_batch").any()).filter(
+            (pl.col("len") > rule.max_block_size) & pl.col("_batch"))
         blocks, members = sizes.select(pl.len().alias("blocks"), pl.col("len").sum()).collect().row(0)
         skipped[rule.name] = {"blocks": int(blocks), "records": int(members or 0)}
     return skipped

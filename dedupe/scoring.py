@@ -127,7 +127,7 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     parts = engine.map_chunks(pattern_chunk, (encoded, settings), chunked(left, right, engine.chunk_pairs))
     pattern = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
     del parts
-    # a pass proposed exactly the candidate pairs that agree on all of its keys
+    # the pairs each pass proposed (agreeing on all of its keys, in blocks within its size cap)
     flag_counts = np.bincount(agrees, minlength=1 << len(settings.blocking)) if len(settings.blocking) <= 8 else None
     pairs_per_pass = {
         rule.name: int(flag_counts[(np.arange(len(flag_counts)) >> bit) & 1 == 1].sum()) if flag_counts is not None

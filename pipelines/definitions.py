@@ -21,7 +21,7 @@ from typing import Any
 from dagster import Definitions, EnvVar, definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from assets import enrich, ingest, marts, match, normalize, publish, qualify, report, validate
-from leadflow.config.progress import ProgressResource
+from leadflow.config.progress import ProgressResource, after_seconds_from_environment
 from leadflow.config.resources import (
     DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, ComparisonCluster, MatchSettingsResource,
     QualityThresholds,
@@ -76,7 +76,7 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
         "thresholds": QualityThresholds(quarantine_rate_warn=quarantine_rate_warn,
                                         inbox_max_age_days=inbox_max_age_days),
         "alert_webhook": alert_webhook_from_environment(warehouse_path),
-        "progress": ProgressResource(echo=progress_echo),
+        "progress": ProgressResource(echo=progress_echo, after_seconds=after_seconds_from_environment()),
     }
 
 

@@ -34,8 +34,8 @@ def default_memory_limit() -> str:
     return os.environ.get("LEADFLOW_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
-_UNITS = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
-          "tib": 2**40}
+_UNITS = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15, "kib": 2**10, "mib": 2**20,
+          "gib": 2**30, "tib": 2**40, "pib": 2**50}
 
 
 def _bytes(setting: str) -> float:
@@ -82,7 +82,7 @@ class Warehouse:
             if who:
                 raise WarehouseBusy(busy_message(self.path, who)) from exc
             raise WarehouseError(f"cannot open warehouse file {self.path}: {str(exc).splitlines()[0]}") from exc
-        session = WarehouseSession(con)
+        session = WarehouseSession(con, self.memory_limit)
         try:
             con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would draw over `leadflow run`'s lines
             if not read_only:
@@ -109,8 +109,9 @@ class Warehouse:
 class WarehouseSession:
     """One open connection: named SQL files with `$name` parameters, and polars frames in and out."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, memory_limit: str | None = None):
         self.con = con
+        self.memory_limit = memory_limit  # as configured ('512MB'): DuckDB reads it back rounded ('488.2 MiB')
 
     # --- SQL ------------------------------------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence | dict | None = None) -> None:
@@ -197,8 +198,8 @@ class WarehouseSession:
     def memory_at_least(self, limit: str) -> Iterator[None]:
         """DuckDB's memory limit raised to at least `limit` (a constant of the code, e.g. '2GB') for the block, then
         set back: for one transaction that must hold a large import's rows next to the tables it joins."""
-        before = self.scalar("SELECT current_setting('memory_limit')")
-        raise_it = _bytes(before) < _bytes(limit)
+        before = self.memory_limit or self.scalar("SELECT current_setting('memory_limit')")
+        raise_it = _bytes(self.scalar("SELECT current_setting('memory_limit')")) < _bytes(limit)
         if raise_it:
             self.execute(f"SET memory_limit = '{limit}'")
         try:

@@ -156,6 +156,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.as_of and not _is_date(args.as_of):
         return fail(f"--as-of {args.as_of!r} is not a date; write it as YYYY-MM-DD")
     overrides = args.overrides or os.environ.get("LEADFLOW_OVERRIDES") or None
+    from leadflow.config.progress import after_seconds_from_environment
+    from pipelines.definitions import thresholds_from_environment
+    try:  # numbers in the environment: one line naming the variable
+        thresholds_from_environment()
+        after_seconds_from_environment()
+    except ValueError as exc:
+        return fail(str(exc))
     try:  # the files people edit are checked before the run starts: every problem in one line, no traceback
         rules = load_rules(args.rules)
         load_match_settings(args.match_settings)

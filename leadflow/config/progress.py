@@ -67,8 +67,8 @@ class Progress:
         if total is not None:
             self.total = max(int(total), 0)
         now = self._clock()
-        if done == 0 and self.done == 0 and not self.lines:
-            self.started = now  # the work itself starts now (a step may prepare it first): rates count from here
+        if done == 0:  # the work (again) starts now (a step may prepare it first, or go twice): rates count from here
+            self.started, self.done, self._said_done = now, 0, 0
             return
         self.done = max(int(done), 0)
         elapsed = now - self.started

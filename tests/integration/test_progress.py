@@ -46,3 +46,11 @@ def test_by_default_a_small_inbox_prints_no_progress(sample, tmp_path, monkeypat
     out, logged = _run(sample, tmp_path, monkeypatch, capsys)
     assert out.err == ""
     assert not [line for line in logged if line and LINE.match(line)]
+
+
+def test_a_threshold_that_is_not_a_number_is_refused_in_one_line_before_the_run(sample, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LEADFLOW_PROGRESS_AFTER_SECONDS", "soon")
+    assert main(["run", "--inbox", str(sample), "--warehouse", str(tmp_path / "leads.duckdb")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["leadflow: error: LEADFLOW_PROGRESS_AFTER_SECONDS must be a number of seconds, got 'soon'"]
+    assert not (tmp_path / "leads.duckdb").exists()

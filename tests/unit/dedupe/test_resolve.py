@@ -173,6 +173,16 @@ def test_the_same_pass_without_a_cap_compares_the_whole_block():
     assert resolution.blocks_skipped == {}
 
 
+def test_a_large_block_of_earlier_leads_alone_is_not_counted_as_skipped_by_this_import():
+    letters = "bcdfghjklmnprstvwz"
+    names = [f"{a.upper()}a{b}o{c}" for a in letters for b in letters for c in letters][:1_200]
+    known = _people([{"record_key": f"k{n}", "first_name": names[n], "last_name": "Smith", "email": None,
+                      "phone": None, "company": "Acme Inc", "website": None, "country": "US"} for n in range(1_200)],
+                    kind="lead").with_columns(pl.format("LF-{}", pl.col("record_key")).alias("lead_id"))
+    resolution = resolve_people(_people([{"record_key": "bob", **BOB, "company": "Globex"}]), known, SETTINGS)
+    assert resolution.blocks_skipped["last_name_company"] == {"blocks": 0, "records": 0}
+
+
 def test_accepting_a_pair_of_two_multi_record_leads_joins_them_whole():
     """Leads X = {x1, x2} and Y = {y1, y2}, both re-opened by a reviewer's accept of (x1, y1): one lead, the
     id of one of them, nothing split off (a must-link declares the two leads one)."""
