@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
@@ -61,6 +63,23 @@ def leadflow_instance(warehouse: str | Path) -> DagsterInstance:
     return instance
 
 
+@contextmanager
+def opened_instance(warehouse: str | Path) -> Iterator[DagsterInstance]:
+    """The warehouse's instance for the block, its defs-state storage the current one (what Definitions loaded in
+    the block read), disposed after it and the previous storage current again. Not `with DagsterInstance`: in Dagster
+    1.13 its `__exit__` disposes the instance without leaving the context its `__enter__` entered, so the storage
+    stays current in the process and a later Definitions load fails once the instance is garbage-collected
+    ("Attempted to resolve undefined DagsterInstance weakref")."""
+    from dagster._core.storage.defs_state.base import set_defs_state_storage
+
+    instance = leadflow_instance(warehouse)
+    try:
+        with set_defs_state_storage(instance.defs_state_storage):
+            yield instance
+    finally:
+        instance.dispose()
+
+
 def limit_warehouse_pool(instance: DagsterInstance) -> None:
     """Write the pool's limit of one into the instance once. `default_limit` in dagster.yaml alone is not enough on a
     new instance: Dagster 1.13's daemon decides its first queue pass from the pools it read before it stores the
@@ -83,5 +102,5 @@ def fail_abandoned_runs(instance: DagsterInstance, warehouse: str | Path) -> lis
 
 if __name__ == "__main__":
     target = sys.argv[1] if len(sys.argv) > 1 else "data/leadflow.duckdb"
-    with leadflow_instance(target):
+    with opened_instance(target):
         print(instance_home(target))

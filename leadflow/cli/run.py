@@ -39,7 +39,7 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
     LEADFLOW_ENRICHMENT_URL is set (key in LEADFLOW_ENRICHMENT_API_KEY, passed on as a `dagster.EnvVar`), else the
     firmographics file. The caller should hold the warehouse (warehouse.lock.holding); the run takes it too."""
     from pipelines.definitions import build_definitions, setting, thresholds_from_environment
-    from pipelines.instance import WAREHOUSE_TAG, fail_abandoned_runs, leadflow_instance
+    from pipelines.instance import WAREHOUSE_TAG, fail_abandoned_runs, opened_instance
 
     defs = build_definitions(str(inbox), str(warehouse), rules, matching, firmographics, sources_path=sources,
                              enrichment_url=setting("LEADFLOW_ENRICHMENT_URL"),
@@ -48,9 +48,9 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
                              overrides_path=overrides or setting("LEADFLOW_OVERRIDES"), as_of=as_of,
                              executor=executor, scheduler=scheduler, progress_echo=True,
                              **thresholds_from_environment())
-    job = defs.resolve_job_def("weekly_import")
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-    with leadflow_instance(warehouse) as instance:
+    with opened_instance(warehouse) as instance:
+        job = defs.resolve_job_def("weekly_import")
         fail_abandoned_runs(instance, warehouse)  # the caller holds the warehouse: nothing else of it runs
         return job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet,
                                       tags={WAREHOUSE_TAG: str(Path(warehouse).resolve())})
