@@ -32,6 +32,10 @@ def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.nd
             k, email = fields[name], fields["email"]
             lowest = len(settings.comparisons[k].levels) - 1
             capped |= (level_matrix[:, k] == lowest) & (level_matrix[:, email] != 0)
+    if settings.other_address_needs_review and len(level_matrix):
+        for k, comparison in enumerate(settings.comparisons):  # two personal addresses at one company: two people
+            if comparison.method == "other_address_at_company":
+                capped |= level_matrix[:, k] == 0
     return capped
 
 

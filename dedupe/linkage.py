@@ -194,10 +194,14 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         k = fields["first_name"]
         which = pl.when(pl.col(f"_level_{k}") == len(settings.comparisons[k].levels) - 1).then(pl.lit("first")) \
             .otherwise(which)
+    guard = pl.concat_str(pl.lit("kept apart: different "), which, pl.lit(" names without a shared email; "))
+    for k, comparison in enumerate(settings.comparisons):
+        if settings.other_address_needs_review and comparison.method == "other_address_at_company":
+            guard = pl.when(pl.col(f"_level_{k}") == 0).then(
+                pl.lit("kept apart: two personal addresses at one company; ")).otherwise(guard)
     return scored.with_columns(
         pl.when(pl.col("_capped") & (pl.col("match_probability") >= settings.match_threshold))
-        .then(pl.concat_str(pl.lit("kept apart: different "), which, pl.lit(" names without a shared email; "),
-                            _reason_expr(settings)))
+        .then(pl.concat_str(guard, _reason_expr(settings)))
         .otherwise(_reason_expr(settings)).alias("reason"),
     ).drop("_capped", *(f"_level_{k}" for k in range(len(settings.comparisons))))
 

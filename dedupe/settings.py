@@ -58,6 +58,7 @@ class MatchSettings:
     estimate: bool = True
     different_first_names_need_email: bool = False
     different_last_names_need_email: bool = False
+    other_address_needs_review: bool = False
     merge_leads_threshold: float | None = None
     review_max_share: float | None = None
     name_guards_yield_above: float | None = None
@@ -153,6 +154,7 @@ class Guards(ConfigModel):
     different_domains_cannot_link: bool = True
     different_first_names_need_email: bool = False
     different_last_names_need_email: bool = False
+    other_address_needs_review: bool = False
     name_guards_yield_above: float | None = None
 
 
@@ -214,6 +216,7 @@ def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
         different_domains_cannot_link=spec.guards.different_domains_cannot_link,
         different_first_names_need_email=spec.guards.different_first_names_need_email,
         different_last_names_need_email=spec.guards.different_last_names_need_email,
+        other_address_needs_review=spec.guards.other_address_needs_review,
         estimate=spec.estimation.enabled,
         random_pairs=spec.estimation.random_pairs,
         min_candidate_pairs=spec.estimation.min_candidate_pairs,

@@ -16,6 +16,7 @@ minimum similarity).
 | phone | exact, one_digit, different |
 | company | exact, fuzzy, abbreviation, different |
 | swapped_names | swapped, not_swapped: explains, weighs nothing (the names are compared aligned) |
+| other_address_at_company | other_address, not_other: two personal addresses at one company domain; weighs nothing, read by a guard |
 """
 
 from __future__ import annotations
@@ -350,9 +351,51 @@ class SwappedNames(Comparison):
         return self._kept_levels(level), np.where(present, swapped.astype(np.float64), MISSING)
 
 
+class OtherAddressAtCompany(Comparison):
+    """Whether two personal e-mail addresses sit at the same company domain more than two edits apart
+    (`laureano.boaga@nievo.it` / `germana.boaga@nievo.it`: colleagues or relatives, not one person): `other_address`
+    or `not_other`. It explains a pair and weighs nothing (as a weighed level its u, from random pairs that rarely
+    share a company domain, is tiny: it would count *for* a match); the guard `other_address_needs_review` reads it."""
+
+    method = "other_address_at_company"
+    level_names = ("other_address", "not_other")
+    evidence = False
+
+    def compare(self, pairs):
+        column = self.column
+        vocabulary = pairs.vocabulary(column)
+        if not len(vocabulary):
+            return np.full(len(pairs), MISSING_LEVEL, dtype=np.int8), np.full(len(pairs), MISSING)
+        local_code, domain_code, role, _ = _cached(vocabulary, "email_parts", lambda: _email_parts(vocabulary))
+        free = _cached(vocabulary, "free_domain", lambda: _free_domains(vocabulary))
+        left, right = pairs.codes(column)
+        present = (left >= 0) & (right >= 0)
+        l, r = np.where(present, left, 0), np.where(present, right, 0)
+        other = np.zeros(len(pairs), dtype=bool)
+        rows = np.flatnonzero(present & (l != r) & (local_code[l] != local_code[r]) & ~role[l] & ~role[r]
+                              & (domain_code[l] == domain_code[r]) & ~free[l])
+        if len(rows):
+            locals_ = _cached(vocabulary, "locals", lambda: vocabulary.strings.str.split_exact("@", 1)
+                              .struct.field("field_0").to_numpy().astype(object))
+            other[rows] = cpdist(locals_[l[rows]].tolist(), locals_[r[rows]].tolist(),
+                                 scorer=DamerauLevenshtein.distance, score_cutoff=2, workers=-1) > 2
+        level = np.where(present, np.where(other, 0, 1), MISSING_LEVEL).astype(np.int8)
+        return self._kept_levels(level), np.where(present, other.astype(np.float64), MISSING)
+
+
+def _free_domains(vocabulary: Vocabulary) -> np.ndarray:
+    """Per address of the vocabulary: its domain is a free-mail provider's (no company)."""
+    from dedupe.normalize import is_free_email_domain
+    domains = vocabulary.strings.str.split_exact("@", 1).struct.field("field_1")
+    distinct = domains.unique().drop_nulls()
+    free = distinct.filter(distinct.map_elements(is_free_email_domain, return_dtype=pl.Boolean)).to_list()
+    return domains.is_in(free).fill_null(True).to_numpy()
+
+
 GENERIC_METHODS = ("exact", "jarowinkler", *[m for m in SCORERS if m != "jarowinkler"])
 LIBRARY = {cls.method: cls for cls in (BestOfColumns, NameComparison, FirstNameComparison, EmailComparison,
-                                       PhoneComparison, CompanyComparison, SwappedNames)}
+                                       PhoneComparison, CompanyComparison, SwappedNames,
+                                       OtherAddressAtCompany)}
 METHODS = (*GENERIC_METHODS, *LIBRARY)
 
 

@@ -52,6 +52,11 @@ def _level(field: str, left: dict, right: dict) -> str:
     ("email", {"email": "sales@acme.com"}, {"email": "sales@acmee.com"}, "different"),
     ("email", {}, {"email": "robert.smith@gmail.com"}, "different"),
     ("email", {}, {"email": "bob1971@gmail.com"}, "different"),
+    ("other_address", {"email": "laureano.boaga@nievo.it"}, {"email": "germana.boaga@nievo.it"}, "other_address"),
+    ("other_address", {}, {"email": "robert.smiht@acme.com"}, "not_other"),          # a typo, not another person
+    ("other_address", {"email": "info@acme.com"}, {}, "not_other"),                  # a shared role address
+    ("other_address", {"email": "laureano.boaga@gmail.com"}, {"email": "germana.boaga@gmail.com"}, "not_other"),
+    ("other_address", {}, {"email": "robert.smith@globex.com"}, "not_other"),        # another company
     # phone: national with trunk prefix vs international (normalized to E.164), one digit off
     ("phone", {"phone": "+44 20 7946 0958", "country": "GB"}, {"phone": "020 7946 0958", "country": "GB"}, "exact"),
     ("phone", {}, {"phone": "+1 415 555 2672"}, "one_digit"),

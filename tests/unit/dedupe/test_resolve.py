@@ -45,6 +45,8 @@ BOB = {"first_name": "Robert", "last_name": "Smith", "email": "robert.smith@acme
      "review"),
     ("namesake with a near-identical free-mail address: not merged on the name", {
         "email": "robert.smith7@gmail.com", "phone": None, "company": None}, "review"),
+    ("another personal address at the same company, no first name: a relative or colleague, a person decides",
+     {"first_name": None, "email": "germana.smith@acme.com"}, "review"),
     ("same name, other company and domain", {"email": "robert.smith@globex.com", "phone": "212 555 0101",
                                              "company": "Globex"}, "non_match"),
     ("shared switchboard phone, different person", {"first_name": "Alice", "last_name": "Wong",
@@ -59,6 +61,12 @@ def test_pair_decisions(name, changes_r, decision):
     if "other first name" in name:
         assert "different first names" in decided["reason"][0]
     assert same_lead == (decision == "match")
+
+
+def test_a_pair_kept_apart_by_the_company_address_guard_says_so():
+    resolution = _pair(BOB, {**BOB, "first_name": None, "email": "germana.smith@acme.com"})
+    (reason,) = resolution.decisions["reason"].to_list()
+    assert reason.startswith("kept apart: two personal addresses at one company; +last_name")
 
 
 def test_decisions_carry_field_values_and_weights():
