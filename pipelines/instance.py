@@ -66,10 +66,11 @@ def leadflow_instance(warehouse: str | Path) -> DagsterInstance:
 @contextmanager
 def opened_instance(warehouse: str | Path) -> Iterator[DagsterInstance]:
     """The warehouse's instance for the block, its defs-state storage the current one (what Definitions loaded in
-    the block read), disposed after it and the previous storage current again. Not `with DagsterInstance`: in Dagster
-    1.13 its `__exit__` disposes the instance without leaving the context its `__enter__` entered, so the storage
-    stays current in the process and a later Definitions load fails once the instance is garbage-collected
-    ("Attempted to resolve undefined DagsterInstance weakref")."""
+    the block read), disposed after it and the previous storage current again. A run never loads its job with
+    whatever storage another piece of Dagster code left current in the process: a context built outside a `with`
+    (e.g. `build_run_status_sensor_context(..., resources=...)` enters an ephemeral instance for its resources) keeps
+    its instance's storage current, and once that instance is garbage-collected a Definitions load fails with
+    "Attempted to resolve undefined DagsterInstance weakref" (seen in full test runs after the alert tests)."""
     from dagster._core.storage.defs_state.base import set_defs_state_storage
 
     instance = leadflow_instance(warehouse)

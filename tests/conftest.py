@@ -59,11 +59,11 @@ def dagster_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_stale_defs_state_storage():
-    """Dagster 1.13's `DagsterInstance.__exit__` disposes the instance without leaving the context its `__enter__`
-    entered, so after a `with DagsterInstance...:` block that instance's defs-state storage stays the current one;
-    once the collector frees the instance, the next Definitions load fails ("Attempted to resolve undefined
-    DagsterInstance weakref"), in whichever test runs next. Each test starts and ends with none current, as a
-    process does outside an instance's block (a wider fixture's block may have left one behind)."""
+    """A Dagster context built outside a `with` (e.g. `build_run_status_sensor_context(..., resources=...)`, which
+    enters an ephemeral instance for its resources) leaves that instance's defs-state storage current; once the
+    collector frees the instance, the next Definitions load fails ("Attempted to resolve undefined DagsterInstance
+    weakref"), in whichever test runs next. Each test starts and ends with none current, as a process does outside
+    an instance's block (`leadflow run` itself loads its job with its own instance's storage: pipelines.instance)."""
     from dagster._core.storage.defs_state.base import _current_storage
     _current_storage.set(None)
     yield

@@ -36,3 +36,20 @@ def test_a_run_opens_the_warehouse_once(tmp_path, sample, opened):
     assert run_import(inbox, wh).success  # nothing new: still one open, no migration applied again
     assert opened.count(str(wh)) == 1
     assert query(wh, "SELECT count(*) AS n FROM meta.schema_version")["n"][0] == len(versions)
+
+
+def test_runs_in_one_process_leave_no_stale_dagster_state_behind(tmp_path, sample):
+    """Two runs in one process (as the tests, a notebook or a long-lived worker do), the first run's instance
+    collected in between: the second still loads its Definitions, and neither leaves a defs-state storage current
+    (one left behind by code whose instance is gone fails the next load: pipelines.instance.opened_instance)."""
+    import gc
+
+    from dagster._core.storage.defs_state.base import DefsStateStorage
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(sample, inbox, ignore=shutil.ignore_patterns("truth", f"*{WEEK_2}*"))
+    assert run_import(inbox, tmp_path / "first.duckdb").success
+    assert DefsStateStorage.get() is None
+    gc.collect()
+    assert run_import(inbox, tmp_path / "second.duckdb").success
+    assert DefsStateStorage.get() is None
