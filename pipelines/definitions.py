@@ -21,6 +21,7 @@ from typing import Any
 from dagster import Definitions, EnvVar, definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from assets import enrich, ingest, marts, match, normalize, publish, qualify, report, validate
+from leadflow.config.environment import number_from_environment
 from leadflow.config.progress import ProgressResource, after_seconds_from_environment
 from leadflow.config.resources import (
     DEFAULT_INBOX_MAX_AGE_DAYS, DEFAULT_QUARANTINE_RATE_WARN, ComparisonCluster, MatchSettingsResource,
@@ -108,22 +109,12 @@ def setting(name: str, default: Any = None) -> Any:
     return EnvVar(name) if os.environ.get(name) else default
 
 
-def _number(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
-
-
 def thresholds_from_environment() -> dict[str, Any]:
     """The settings the code location and `leadflow run` both read from the environment besides paths: DuckDB's
     memory limit and the checks' thresholds."""
     return {"memory_limit": setting("LEADFLOW_DUCKDB_MEMORY_LIMIT"),
-            "quarantine_rate_warn": _number("LEADFLOW_QUARANTINE_RATE_WARN", DEFAULT_QUARANTINE_RATE_WARN),
-            "inbox_max_age_days": _number("LEADFLOW_INBOX_MAX_AGE_DAYS", DEFAULT_INBOX_MAX_AGE_DAYS)}
+            "quarantine_rate_warn": number_from_environment("LEADFLOW_QUARANTINE_RATE_WARN", DEFAULT_QUARANTINE_RATE_WARN),
+            "inbox_max_age_days": number_from_environment("LEADFLOW_INBOX_MAX_AGE_DAYS", DEFAULT_INBOX_MAX_AGE_DAYS)}
 
 
 def definitions_from_environment() -> Definitions:

@@ -162,10 +162,20 @@ def _initial_of(pairs: PairValues, column: str) -> np.ndarray:
         vocabulary.strings.str.len_chars().to_numpy() == 1,
         vocabulary.strings.str.slice(0, 1).cast(pl.Categorical).to_physical().to_numpy()))
     single, first_letter = facts
+    present, l, r = _present_codes(pairs, column)
+    return present & (single[l] | single[r]) & (first_letter[l] == first_letter[r]) & (l != r)
+
+
+def _all_missing(pairs) -> tuple[np.ndarray, np.ndarray]:
+    """Levels and similarities of a column no record fills."""
+    return np.full(len(pairs), MISSING_LEVEL, dtype=np.int8), np.full(len(pairs), MISSING)
+
+
+def _present_codes(pairs, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(both sides present, left codes, right codes), codes of a missing side as 0 so they index the vocabulary."""
     left, right = pairs.codes(column)
     present = (left >= 0) & (right >= 0)
-    l, r = np.where(present, left, 0), np.where(present, right, 0)
-    return present & (single[l] | single[r]) & (first_letter[l] == first_letter[r]) & (l != r)
+    return present, np.where(present, left, 0), np.where(present, right, 0)
 
 
 def _cached(vocabulary: Vocabulary, key: str, make):
@@ -185,14 +195,11 @@ class EmailComparison(Comparison):
     level_names = ("exact", "role", "domain_typo", "same_local", "different")
 
     def compare(self, pairs):
-        column = self.column
-        vocabulary = pairs.vocabulary(column)
+        vocabulary = pairs.vocabulary(self.column)
         if not len(vocabulary):
-            return np.full(len(pairs), MISSING_LEVEL, dtype=np.int8), np.full(len(pairs), MISSING)
+            return _all_missing(pairs)
         local_code, domain_code, role, local_len = _cached(vocabulary, "email_parts", lambda: _email_parts(vocabulary))
-        left, right = pairs.codes(column)
-        present = (left >= 0) & (right >= 0)
-        l, r = np.where(present, left, 0), np.where(present, right, 0)
+        present, l, r = _present_codes(pairs, self.column)
         exact = present & (l == r)
         same_local = present & ~exact & (local_code[l] == local_code[r])
         personal = ~role[l] & (local_len[l] >= 4)
@@ -362,15 +369,12 @@ class OtherAddressAtCompany(Comparison):
     evidence = False
 
     def compare(self, pairs):
-        column = self.column
-        vocabulary = pairs.vocabulary(column)
+        vocabulary = pairs.vocabulary(self.column)
         if not len(vocabulary):
-            return np.full(len(pairs), MISSING_LEVEL, dtype=np.int8), np.full(len(pairs), MISSING)
+            return _all_missing(pairs)
         local_code, domain_code, role, _ = _cached(vocabulary, "email_parts", lambda: _email_parts(vocabulary))
         free = _cached(vocabulary, "free_domain", lambda: _free_domains(vocabulary))
-        left, right = pairs.codes(column)
-        present = (left >= 0) & (right >= 0)
-        l, r = np.where(present, left, 0), np.where(present, right, 0)
+        present, l, r = _present_codes(pairs, self.column)
         other = np.zeros(len(pairs), dtype=bool)
         rows = np.flatnonzero(present & (l != r) & (local_code[l] != local_code[r]) & ~role[l] & ~role[r]
                               & (domain_code[l] == domain_code[r]) & ~free[l])

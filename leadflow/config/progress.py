@@ -16,12 +16,13 @@ and a closing line when the step ends.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import Callable, Optional, Protocol
 
 from dagster import ConfigurableResource
+
+from leadflow.config.environment import number_from_environment
 
 ProgressCallback = Callable[[int, int], None]
 """What a long pure function calls as it goes: (done, total)."""
@@ -116,13 +117,7 @@ class Progress:
 
 def after_seconds_from_environment() -> float:
     """LEADFLOW_PROGRESS_AFTER_SECONDS: how long a step runs before it says anything (default 5 s; 0: always)."""
-    raw = os.environ.get(AFTER_SECONDS_VARIABLE)
-    if not raw:
-        return DEFAULT_AFTER_SECONDS
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{AFTER_SECONDS_VARIABLE} must be a number of seconds, got {raw!r}") from None
+    return number_from_environment(AFTER_SECONDS_VARIABLE, DEFAULT_AFTER_SECONDS, "a number of seconds")
 
 
 class ProgressResource(ConfigurableResource):
