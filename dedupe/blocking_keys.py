@@ -3,6 +3,8 @@
 - `first_name_phonetic`, `last_name_phonetic`: Metaphone of the names (`dedupe.normalize.phonetic`);
 - `name_pair`: the first and last name in alphabetical order, so a pair whose names were entered the wrong way
   round (`Smith Robert` / `Robert Smith`) still meets the other in the name pass;
+- `name_initials`: the initials of the first and last name in alphabetical order, which survive a typo anywhere after
+  the first letter of either name (and names entered the wrong way round); blocked with the company's domain;
 - `email_local`: an e-mail's local part unless it is a role address (`info@`, `sales@`), so a typo in the domain
   (`ann.lee@icolud.com` / `ann.lee@icloud.com`) or another provider still meets the other.
 """
@@ -17,7 +19,8 @@ from dedupe.normalize import with_phonetic_keys
 # each derived key and the columns it is made from: a training session that blocks on a key learns nothing about
 # the comparisons of its source columns (they agree by construction within it)
 KEY_SOURCES = {"first_name_phonetic": ("first_name_canonical",), "last_name_phonetic": ("last_name_key",),
-               "name_pair": ("first_name_canonical", "last_name_key"), "email_local": ("email",)}
+               "name_pair": ("first_name_canonical", "last_name_key"),
+               "name_initials": ("first_name_canonical", "last_name_key"), "email_local": ("email",)}
 BLOCKING_KEY_COLUMNS = tuple(KEY_SOURCES)
 
 
@@ -30,5 +33,7 @@ def with_blocking_keys(records: pl.DataFrame) -> pl.DataFrame:
         pl.when(first.is_not_null() & last.is_not_null())
         .then(pl.concat_str(pl.min_horizontal(first, last), pl.lit("|"), pl.max_horizontal(first, last)))
         .alias("name_pair"),
+        pl.concat_str(pl.min_horizontal(first.str.slice(0, 1), last.str.slice(0, 1)),
+                      pl.max_horizontal(first.str.slice(0, 1), last.str.slice(0, 1))).alias("name_initials"),
         pl.when(~local.is_in(list(ROLE_LOCAL_PARTS)) & (local.str.len_chars() >= 4)).then(local).alias("email_local"),
     )

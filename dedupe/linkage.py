@@ -9,6 +9,8 @@ pairs of one batch and one existing record are compared (linking two files, as i
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import polars as pl
 
@@ -50,45 +52,92 @@ def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool,
     return joined.select((pl.max_horizontal(i, j) * (1 << 32) + pl.min_horizontal(i, j)).alias("pair"))
 
 
+def _block_ids(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | None) -> np.ndarray:
+    """Per record, the id (>= 1) of the block a pass puts it in, or 0 where it pairs with nobody on that pass (a
+    missing key, a block of one, a block over the size cap)."""
+    size = pl.len().over("_block")
+    keep = (size > 1) & (size <= max_block_size) if max_block_size else size > 1
+    placed = _keyed(records, keys).filter(keep).select("_i", "_block").collect()
+    ids = np.zeros(records.height, dtype=np.uint32)
+    ids[placed["_i"].to_numpy()] = placed["_block"].to_numpy()
+    return ids
+
+
+def _pass_size(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool, max_block_size: int | None) -> int:
+    """How many pairs `_rule_pairs` yields for one pass, counted from its block sizes (no pair is made)."""
+    size = pl.len().over("_block")
+    keep = (size > 1) & (size <= max_block_size) if max_block_size else size > 1
+    blocks = _keyed(records, keys).filter(keep).group_by("_block").agg(
+        pl.col("_batch").sum().cast(pl.Int64).alias("b"), (~pl.col("_batch")).sum().cast(pl.Int64).alias("k"))
+    pairs = pl.col("b") * pl.col("k") if link_only else pl.col("b") * (pl.col("b") - 1) // 2 + pl.col("b") * pl.col("k")
+    return int(blocks.select(pairs.sum()).collect().item() or 0)
+
+
+def _sorted_union(records: pl.DataFrame, settings: MatchSettings, link_only: bool) -> np.ndarray:
+    """The passes' packed pairs, sorted, each once, in one buffer sized from the passes' block sizes: a pass is
+    copied in as soon as it is made, so the passes never sit in memory twice (a concatenation would)."""
+    sizes = [_pass_size(records, rule.keys, link_only, rule.max_block_size) for rule in settings.blocking]
+    pairs = np.empty(sum(sizes), dtype=np.uint64)
+    filled = 0
+    for rule, expected in zip(settings.blocking, sizes):
+        if not expected:
+            continue
+        made = _rule_pairs(records, rule.keys, link_only, rule.max_block_size).collect(engine="streaming")["pair"]
+        if len(made) != expected:  # the count and the join disagree: a bug, never a silently short union
+            raise AssertionError(f"blocking pass {rule.name!r} made {len(made)} pairs, {expected} counted")
+        pairs[filled:filled + expected] = made.to_numpy()
+        filled += expected
+        del made
+    pairs.sort()
+    # drop repeats in place, slice by slice (the write position never passes the read position)
+    kept = 0
+    for start in range(0, len(pairs), COMPARE_CHUNK):
+        part = pairs[start:start + COMPARE_CHUNK]
+        first = np.ones(len(part), dtype=bool)
+        np.not_equal(part[1:], part[:-1], out=first[1:])
+        if start and part[0] == pairs[start - 1]:
+            first[0] = False
+        unique = part[first]
+        pairs[kept:kept + len(unique)] = unique
+        kept += len(unique)
+    pairs.resize(kept, refcheck=False)
+    return pairs
+
+
 def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False,
                     with_passes: bool = False):
     """The union of the blocking passes: (left, right) int32 positions into `records`, higher position on
     the left, sorted by pair.
 
     Each pass is a polars hash join (`_rule_pairs`) instead of recordlinkage's `Block`, whose pandas merges
-    and MultiIndex unions need minutes and gigabytes at tens of millions of pairs. The union is an in-place
-    sort of the passes' packed pairs and a drop of repeats: the least memory of the ways tried (a hash
-    unique holds a table as large again); positions are unpacked in slices, never a second 8-byte array.
+    and MultiIndex unions need minutes and gigabytes at tens of millions of pairs. The union (`_sorted_union`) is
+    an in-place sort of the passes' packed pairs and an in-place drop of repeats: the least memory of the ways
+    tried (a hash unique holds a table as large again). `left` and `right` are the two halves of each packed pair,
+    read in place (no second 8-byte array per pair).
 
     `with_passes`: also return, per pair, one bit per blocking pass that proposed it (the pairs that agree on all
-    of its keys, in blocks within its size cap), found by searching each pass's pairs in the union."""
+    of its keys, in blocks within its size cap), read from each record's block id on that pass."""
     flag_type = np.uint8 if len(settings.blocking) <= 8 else np.uint32
     if not settings.blocking or records.is_empty():
         empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
         return (*empty, np.zeros(0, dtype=flag_type)) if with_passes else empty
-    per_pass = [_rule_pairs(records, rule.keys, link_only, rule.max_block_size).collect(engine="streaming")["pair"]
-                .to_numpy() for rule in settings.blocking]
-    pairs = np.concatenate([np.zeros(0, dtype=np.uint64), *per_pass])
+    pairs = _sorted_union(records, settings, link_only)
+    if sys.byteorder == "little" and records.height < 1 << 31:  # a pair is (lower, higher) as two int32 words
+        halves = pairs.view(np.int32)
+        left, right = halves[1::2], halves[0::2]
+    else:
+        left, right = (pairs >> np.uint64(32)).astype(np.int32), (pairs & np.uint64(0xFFFFFFFF)).astype(np.int32)
+        del pairs
     if not with_passes:
-        per_pass = None
-    pairs.sort()
-    keep = np.ones(len(pairs), dtype=bool)
-    np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])
-    pairs = pairs[keep]
-    agrees = None
-    if with_passes:
-        agrees = np.zeros(len(pairs), dtype=flag_type)
-        for bit, proposed in enumerate(per_pass):
-            # sorted needles: the search walks the union in order (25x faster than unsorted at 10M pairs)
-            agrees[np.searchsorted(pairs, np.sort(proposed))] |= flag_type(1 << bit)
-            per_pass[bit] = None
-        del per_pass
-    left, right = np.empty(len(pairs), dtype=np.int32), np.empty(len(pairs), dtype=np.int32)
-    for start in range(0, len(pairs), COMPARE_CHUNK):
-        part = pairs[start:start + COMPARE_CHUNK]
-        left[start:start + len(part)] = part >> np.uint64(32)
-        right[start:start + len(part)] = part & np.uint64(0xFFFFFFFF)
-    return (left, right, agrees) if with_passes else (left, right)
+        return left, right
+    agrees = np.zeros(len(left), dtype=flag_type)
+    for bit, rule in enumerate(settings.blocking):
+        ids = _block_ids(records, rule.keys, rule.max_block_size)
+        flag = flag_type(1 << bit)
+        for start in range(0, len(left), COMPARE_CHUNK):
+            a, b = ids[left[start:start + COMPARE_CHUNK]], ids[right[start:start + COMPARE_CHUNK]]
+            agrees[start:start + len(a)] |= ((a == b) & (a != 0)).astype(flag_type) * flag
+    return left, right, agrees
 
 
 def skipped_blocks(records: pl.DataFrame, settings: MatchSettings) -> dict[str, dict[str, int]]:

@@ -64,9 +64,10 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     records = with_blocking_keys(records)
     accepted = _positions_of(records, must_link) if settings.verdict_weight and must_link else None
     candidates = score_candidates(records, settings, accepted=accepted, engine=engine)
-    keep = (np.arange(len(candidates)) if len(candidates) <= settings.explain_every_pair_up_to
-            else np.flatnonzero(candidates.decision > 0))
-    scored = explained_pairs(records, candidates, settings, keep)
+    pairs_by_decision = candidates.counts()
+    if len(candidates) > settings.explain_every_pair_up_to:  # only the pairs not rejected are explained and kept
+        candidates = candidates.subset(np.flatnonzero(candidates.decision > 0))
+    scored = explained_pairs(records, candidates, settings, np.arange(len(candidates)))
     assignments, decisions, healable = cluster_records(records, scored, settings, must_link, cannot_link,
                                                        retired_ids, keep_together)
     keys = records.select(pl.int_range(pl.len()).alias("_i"), "record_key", "kind")
@@ -84,7 +85,7 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
         pl.when(swap).then(pl.col("left_kind")).otherwise(pl.col("right_kind")).alias("right_kind"),
     )
     decisions = review_band(decisions, records, assignments, settings)
-    return Resolution(assignments, decisions, candidates.pairs_per_pass, candidates.model, candidates.counts(),
+    return Resolution(assignments, decisions, candidates.pairs_per_pass, candidates.model, pairs_by_decision,
                       healable, candidates.blocks_skipped)
 
 

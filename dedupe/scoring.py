@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
@@ -33,6 +33,18 @@ from dedupe.model import (
 from dedupe.settings import MatchSettings
 
 COMPARE_THREADS = min(2, os.cpu_count() or 1)
+
+
+def counted(values: np.ndarray, minlength: int) -> np.ndarray:
+    """`np.bincount` of small non-negative integers, slice by slice: bincount widens its input to 8 bytes per value,
+    which for 90 million one-byte codes is a 730 MB temporary."""
+    out = np.zeros(minlength, dtype=np.int64)
+    for start in range(0, len(values), COMPARE_CHUNK):
+        part = np.bincount(values[start:start + COMPARE_CHUNK], minlength=minlength)
+        if len(part) > len(out):
+            out = np.concatenate([out, np.zeros(len(part) - len(out), dtype=np.int64)])
+        out[:len(part)] += part
+    return out
 
 
 @dataclass(frozen=True)
@@ -55,8 +67,14 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.left)
 
+    def subset(self, rows: np.ndarray) -> Candidates:
+        """These candidates restricted to `rows` (positions into the pairs), in their own arrays, so the whole set
+        can be freed once the pairs worth keeping are chosen."""
+        return replace(self, left=self.left[rows], right=self.right[rows], pattern=self.pattern[rows],
+                       probability=self.probability[rows], decision=self.decision[rows])
+
     def counts(self) -> dict[str, int]:
-        return {name: int(n) for name, n in zip(DECISIONS, np.bincount(self.decision, minlength=3))}
+        return {name: int(n) for name, n in zip(DECISIONS, counted(self.decision, len(DECISIONS)))}
 
 
 def _term_frequencies(records: pl.DataFrame, settings: MatchSettings) -> dict[int, np.ndarray]:
@@ -119,6 +137,7 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     EM per blocking pass, the prior from the expected matches) and decide every candidate pair. `accepted`:
     positions (left, right) of pairs reviewers accepted, which refine m as labelled matches. `engine`: where the
     pairs are compared (dedupe.engines; default: two threads in this process)."""
+    blocks_skipped = skipped_blocks(records, settings)
     left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True)
     encoded = encoded_records(records, settings)
     # int16 when the settings have at most 32,768 patterns
@@ -128,16 +147,16 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     pattern = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
     del parts
     # the pairs each pass proposed (agreeing on all of its keys, in blocks within its size cap)
-    flag_counts = np.bincount(agrees, minlength=1 << len(settings.blocking)) if len(settings.blocking) <= 8 else None
+    flag_counts = counted(agrees, 1 << len(settings.blocking)) if len(settings.blocking) <= 8 else None
     pairs_per_pass = {
         rule.name: int(flag_counts[(np.arange(len(flag_counts)) >> bit) & 1 == 1].sum()) if flag_counts is not None
         else int(((agrees >> agrees.dtype.type(bit)) & agrees.dtype.type(1)).sum())
         for bit, rule in enumerate(settings.blocking)}
     model = _fit(records, pattern, agrees, settings, link_only, encoded, accepted)
+    del agrees
     tf = _term_frequencies(records, settings)
     p, decision = decide(left, pattern, model, settings, tf)
-    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, encoded, tf,
-                      skipped_blocks(records, settings))
+    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, encoded, tf, blocks_skipped)
 
 
 def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, settings: MatchSettings,

@@ -362,3 +362,22 @@ def test_doubtful_evidence_leaves_two_existing_leads_for_review():
     # a batch record that only shares the name and company with the second lead: no merge
     result = _two_leads_of_bob({"record_key": "w2.csv#1", **BOB, "phone": "212 555 0101", "email": None})
     assert result.merges.height == 0 and result.moves.height == 0
+
+
+def test_past_the_explanation_cap_only_rejected_pairs_are_dropped_and_every_pair_is_still_counted():
+    """With more candidate pairs than `explain_every_pair_up_to`, the rejected pairs are let go before explaining:
+    the leads, and the match and review decisions with their explanations, are the same as with every pair kept,
+    and the counts per decision still cover every candidate pair."""
+    from dataclasses import replace
+    staff = [{"record_key": f"s{n}", "first_name": f"Name{n % 40}", "last_name": "Smith", "email": None,
+              "phone": None, "company": "Acme Inc", "website": None, "country": "US"} for n in range(120)]
+    people = _people([*staff, {"record_key": "bob1", **BOB}, {"record_key": "bob2", **BOB, "phone": None}])
+    settings = replace(SETTINGS, estimate=False)  # the configured model: a known mix of decisions
+    everything = resolve_people(people, people.clear(), settings)
+    capped = resolve_people(people, people.clear(), replace(settings, explain_every_pair_up_to=10))
+    assert everything.pairs_by_decision == capped.pairs_by_decision
+    assert sum(capped.pairs_by_decision.values()) == everything.decisions.height > 7_000
+    assert capped.pairs_by_decision["non_match"] > 0 and capped.pairs_by_decision["match"] > 0
+    kept = everything.decisions.filter(pl.col("decision") != "non_match")
+    assert capped.decisions.sort("left_key", "right_key").equals(kept.sort("left_key", "right_key"))
+    assert capped.assignments.sort("record_key").equals(everything.assignments.sort("record_key"))
