@@ -115,19 +115,20 @@ class BestOfColumns(Comparison):
 
 
 class NameComparison(Comparison):
-    """A name by Jaro-Winkler at the file's thresholds, read aligned where first and last name are swapped."""
+    """A name by Jaro-Winkler at the file's thresholds (one swap of two adjacent letters reads as a typo: 0.9), read
+    aligned where first and last name are swapped."""
 
     method = "name"
     name_group = True
 
     def compare(self, pairs):
-        sim = pairs.similarity(self.column)
+        sim = pairs.name_similarity(self.column)
         return self._by_thresholds(sim), sim
 
 
 class FirstNameComparison(Comparison):
     """First names: `exact` (equal as written or through the nickname table: Bob = Robert), `fuzzy` (Jaro-Winkler
-    at least the level's minimum, a typo), `initial` (one side is the other's initial: `F.` / `Frank`), `close`
+    at least the level's minimum, or two adjacent letters swapped: a typo), `initial` (one side is the other's initial: `F.` / `Frank`), `close`
     (a looser Jaro-Winkler), `different`. Columns: the nickname-resolved first name, then the name as written
     (compared too, so a typo in a nickname still looks like one)."""
 
@@ -136,12 +137,12 @@ class FirstNameComparison(Comparison):
     name_group = True
 
     def compare(self, pairs):
-        sim = pairs.similarity(self.columns[0])
+        sim = pairs.name_similarity(self.columns[0])
         initial = np.zeros(len(pairs), dtype=bool)
         for column in self.columns[1:] if len(self.columns) > 1 else self.columns:
             if column not in pairs.encoded.codes:
                 continue
-            other = pairs.similarity(column)
+            other = pairs.name_similarity(column)
             sim = np.where((other > sim) & (other >= 0), other, sim)
         for column in self.columns:
             if column not in pairs.encoded.codes:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from dedupe.comparisons.strings import MISSING, Vocabulary, code_similarity
+from dedupe.comparisons.strings import MISSING, Vocabulary, code_similarity, transpositions_as_typos
 
 # how much better the swapped reading must fit (sum of two Jaro-Winkler similarities), and how well at least
 SWAP_MARGIN = 0.15
@@ -61,7 +61,8 @@ def encode(records: pl.DataFrame, columns: list[str], groups: list[tuple[str, ..
     partner: dict[str, str] = {}
     if swap:
         first, last, *raw = swap
-        raw_first = raw[0] if raw and raw[0] in codes else first
+        # the first name as written, unless the records leave it empty (then the nickname-resolved one)
+        raw_first = raw[0] if raw and raw[0] in codes and (codes[raw[0]] >= 0).any() else first
         partner = {first: last, last: raw_first, raw_first: last}
     return Encoded(codes, vocabularies, tuple(swap), partner)
 
@@ -105,7 +106,8 @@ class PairValues:
                     names = self.vocabulary(first)
 
                     def jw(a, b):
-                        return code_similarity(a[rows], names, b[rows], names, "jarowinkler")
+                        return transpositions_as_typos(code_similarity(a[rows], names, b[rows], names, "jarowinkler"),
+                                                       a[rows], b[rows], names)
                     cross_1, cross_2 = jw(fl, lr), jw(ll, fr)
                     direct = jw(fl, fr) + jw(ll, lr)
                     self._swapped[rows] = ((cross_1 + cross_2 > direct + SWAP_MARGIN)
@@ -135,6 +137,16 @@ class PairValues:
             left, right = self.codes(column)
             vocabulary = self.vocabulary(column)
             self._similarities[key] = code_similarity(left, vocabulary, right, vocabulary, method)
+        return self._similarities[key]
+
+    def name_similarity(self, column: str) -> np.ndarray:
+        """Jaro-Winkler of a name column with one swap of two adjacent letters read as a typo
+        (`strings.transpositions_as_typos`), computed once."""
+        key = (column, "name")
+        if key not in self._similarities:
+            left, right = self.codes(column)
+            self._similarities[key] = transpositions_as_typos(self.similarity(column), left, right,
+                                                              self.vocabulary(column))
         return self._similarities[key]
 
     def strings(self, column: str, rows: np.ndarray) -> tuple[list[str], list[str]]:

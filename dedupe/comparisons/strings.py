@@ -122,6 +122,36 @@ def code_similarity(left: np.ndarray, left_vocabulary: Vocabulary, right: np.nda
     return result
 
 
+# the similarity of two names one adjacent transposition apart (`iyv` / `ivy`): a typo, the fuzzy level
+TRANSPOSITION_SIMILARITY = 0.9
+
+
+def transpositions_as_typos(sim: np.ndarray, left: np.ndarray, right: np.ndarray, vocabulary: Vocabulary,
+                            floor: float = TRANSPOSITION_SIMILARITY) -> np.ndarray:
+    """`sim` (codes `left`, `right` into one `vocabulary`) with the pairs whose values are one swap of two adjacent
+    letters apart raised to `floor`. Jaro-Winkler counts a transposed letter only within its match window, which
+    is empty in a word of three letters: `mia` / `mai` score 0.56, `iyv` / `ivy` 0.56, as far as unrelated names.
+    A swap of the first two letters counts too (`amy` / `may` then read as a typo): leaving it out lost true pairs
+    on the independent sets (recall 0.9803 -> 0.9799 on the 20k high set) and bought no precision on any set.
+    Only anagrams of one another can be one transposition apart, so only those few pairs are measured."""
+    rows = np.flatnonzero((sim >= 0) & (sim < floor) & (left != right))
+    if not len(rows):
+        return sim
+    anagram = vocabulary._matrices.get("anagram")
+    if anagram is None:
+        anagram = vocabulary._matrices["anagram"] = (
+            vocabulary.strings.str.split("").list.sort().list.join("").cast(pl.Categorical).to_physical()
+            .to_numpy().astype(np.int64))
+    rows = rows[anagram[left[rows]] == anagram[right[rows]]]
+    if not len(rows):
+        return sim
+    distance = cpdist(vocabulary.values[left[rows]].tolist(), vocabulary.values[right[rows]].tolist(),
+                      scorer=DamerauLevenshtein.distance, score_cutoff=2, workers=-1)
+    out = sim.copy()
+    out[rows[np.asarray(distance) == 1]] = floor
+    return out
+
+
 def _jaro_winkler_in_duckdb(left: pl.Series, right: pl.Series) -> np.ndarray:
     """Jaro-Winkler of aligned string columns in an in-memory DuckDB, which reads the Arrow strings as they
     are (rapidfuzz's own C++ scorer inside): about twice rapidfuzz's `cpdist`, whose time goes into

@@ -44,6 +44,17 @@ def _level(field: str, left: dict, right: dict) -> str:
     ("first_name", {}, {"first_name": "Smith", "last_name": "Robret"}, "fuzzy"),
     ("last_name", {}, {"first_name": "Smiht", "last_name": "Robert"}, "fuzzy"),
     ("swapped_names", {}, {"first_name": "Roberta", "last_name": "Smith"}, "not_swapped"),
+    # two adjacent letters swapped in a short name: Jaro-Winkler scores mia / mai 0.56, a typo all the same
+    ("first_name", {"first_name": "Mia"}, {"first_name": "Mai"}, "fuzzy"),
+    ("last_name", {"last_name": "Kim"}, {"last_name": "Kmi"}, "fuzzy"),
+    ("last_name", {"last_name": "Ng"}, {"last_name": "Gn"}, "fuzzy"),
+    ("first_name", {"first_name": "Mia"}, {"first_name": "Max"}, "different"),
+    ("first_name", {"first_name": "Amy"}, {"first_name": "May"}, "fuzzy"),  # the price: measured, see transpositions_as_typos
+    ("first_name", {"first_name": "Mia"}, {"first_name": "Ami"}, "different"),     # an anagram two swaps apart
+    # swapped names and a transposition in one of them
+    ("swapped_names", {"first_name": "Ivy", "last_name": "Thomas"}, {"first_name": "Thomas", "last_name": "Iyv"},
+     "swapped"),
+    ("last_name", {"first_name": "Ivy", "last_name": "Thomas"}, {"first_name": "Thomas", "last_name": "Iyv"}, "exact"),
     # e-mail: case, domain typos (company and provider), role addresses, another address
     ("email", {}, {"email": "Robert.Smith@ACME.com"}, "exact"),
     ("email", {}, {"email": "robert.smith@acmee.com"}, "domain_typo"),

@@ -39,6 +39,8 @@ BOB = {"first_name": "Robert", "last_name": "Smith", "email": "robert.smith@acme
     ("typo in last name, same email", {"last_name": "Smiht"}, "match"),
     ("no email, same phone name company", {"email": None}, "match"),
     ("first and last name swapped, no email", {"first_name": "Smith", "last_name": "Robert", "email": None}, "match"),
+    ("swapped, one name with two letters transposed, no email", {"first_name": "Smith", "last_name": "Rboert",
+                                                                  "email": None}, "match"),
     ("typo in email and other phone: a person decides", {"email": "robert.smiht@acme.com", "phone": "415 555 9999"},
      "review"),
     ("same surname, switchboard phone and company, other first name", {"first_name": "Alice", "email": None},
