@@ -85,8 +85,9 @@ def _sorted_union(records: pl.DataFrame, settings: MatchSettings, link_only: boo
         made = _rule_pairs(records, rule.keys, link_only, rule.max_block_size).collect(engine="streaming")["pair"]
         if len(made) != expected:  # the count and the join disagree: a bug, never a silently short union
             raise AssertionError(f"blocking pass {rule.name!r} made {len(made)} pairs, {expected} counted")
-        pairs[filled:filled + expected] = made.to_numpy()
-        filled += expected
+        for chunk in made.get_chunks():  # each chunk read in place: no second copy of the pass
+            pairs[filled:filled + len(chunk)] = chunk.to_numpy()
+            filled += len(chunk)
         del made
     pairs.sort()
     # drop repeats in place, slice by slice (the write position never passes the read position)
@@ -117,7 +118,8 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
 
     `with_passes`: also return, per pair, one bit per blocking pass that proposed it (the pairs that agree on all
     of its keys, in blocks within its size cap), read from each record's block id on that pass."""
-    flag_type = np.uint8 if len(settings.blocking) <= 8 else np.uint32
+    passes = len(settings.blocking)
+    flag_type = np.uint8 if passes <= 8 else np.uint16 if passes <= 16 else np.uint32
     if not settings.blocking or records.is_empty():
         empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
         return (*empty, np.zeros(0, dtype=flag_type)) if with_passes else empty

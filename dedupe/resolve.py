@@ -63,10 +63,9 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
                         how="vertical_relaxed")
     records = with_blocking_keys(records)
     accepted = _positions_of(records, must_link) if settings.verdict_weight and must_link else None
-    candidates = score_candidates(records, settings, accepted=accepted, engine=engine)
+    # past settings.explain_every_pair_up_to only the pairs not rejected are kept and explained
+    candidates = score_candidates(records, settings, accepted=accepted, engine=engine, rejected_kept=False)
     pairs_by_decision = candidates.counts()
-    if len(candidates) > settings.explain_every_pair_up_to:  # only the pairs not rejected are explained and kept
-        candidates = candidates.subset(np.flatnonzero(candidates.decision > 0))
     scored = explained_pairs(records, candidates, settings, np.arange(len(candidates)))
     assignments, decisions, healable = cluster_records(records, scored, settings, must_link, cannot_link,
                                                        retired_ids, keep_together)

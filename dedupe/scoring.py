@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -63,17 +63,15 @@ class Candidates:
     encoded: Encoded = field(repr=False)
     term_frequencies: dict = field(repr=False)
     blocks_skipped: dict[str, dict[str, int]] = field(default_factory=dict)  # linkage.skipped_blocks
+    decided: dict[str, int] | None = None  # pairs per decision, when only some pairs are kept (`rejected_kept`)
 
     def __len__(self) -> int:
         return len(self.left)
 
-    def subset(self, rows: np.ndarray) -> Candidates:
-        """These candidates restricted to `rows` (positions into the pairs), in their own arrays, so the whole set
-        can be freed once the pairs worth keeping are chosen."""
-        return replace(self, left=self.left[rows], right=self.right[rows], pattern=self.pattern[rows],
-                       probability=self.probability[rows], decision=self.decision[rows])
-
     def counts(self) -> dict[str, int]:
+        """Candidate pairs per decision, every pair scored (also those let go)."""
+        if self.decided is not None:
+            return dict(self.decided)
         return {name: int(n) for name, n in zip(DECISIONS, counted(self.decision, len(DECISIONS)))}
 
 
@@ -100,10 +98,12 @@ def _pattern_tables(model: FittedModel, settings: MatchSettings) -> tuple[np.nda
 
 
 def decide(left: np.ndarray, pattern: np.ndarray, model: FittedModel, settings: MatchSettings,
-           tf: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+           tf: dict[int, np.ndarray], tables: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     """Match probability (float32) and decision (index into DECISIONS) per pair from its pattern and, for
-    term-frequency comparisons at their best level, the left record's value frequency."""
-    total_of, rows, capped_of = _pattern_tables(model, settings)
+    term-frequency comparisons at their best level, the left record's value frequency. `tables`: the model's
+    `_pattern_tables`, when deciding slice by slice."""
+    total_of, rows, capped_of = tables if tables is not None else _pattern_tables(model, settings)
     p_of = probability(total_of)
     if not tf:  # everything is a function of the pattern: two small tables and two gathers
         return p_of.astype(np.float32)[pattern], decision_codes(p_of, capped_of, settings, total_of)[pattern]
@@ -132,11 +132,14 @@ def pattern_chunk(shared: tuple[Encoded, MatchSettings], left: np.ndarray, right
 
 def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False,
                      accepted: tuple[np.ndarray, np.ndarray] | None = None,
-                     engine: ComparisonEngine | None = None) -> Candidates:
+                     engine: ComparisonEngine | None = None, rejected_kept: bool = True) -> Candidates:
     """Block (the union of the passes, pairs with a batch record), compare, fit (u from random pairs, m by
     EM per blocking pass, the prior from the expected matches) and decide every candidate pair. `accepted`:
     positions (left, right) of pairs reviewers accepted, which refine m as labelled matches. `engine`: where the
-    pairs are compared (dedupe.engines; default: two threads in this process)."""
+    pairs are compared (dedupe.engines; default: two threads in this process). Without `rejected_kept`, past
+    `settings.explain_every_pair_up_to` pairs only those decided match or review are kept (decided slice by slice:
+    no probability or decision array for the tens of millions of rejected pairs), and `counts()` still covers
+    every pair."""
     blocks_skipped = skipped_blocks(records, settings)
     left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True)
     encoded = encoded_records(records, settings)
@@ -147,7 +150,7 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     pattern = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
     del parts
     # the pairs each pass proposed (agreeing on all of its keys, in blocks within its size cap)
-    flag_counts = counted(agrees, 1 << len(settings.blocking)) if len(settings.blocking) <= 8 else None
+    flag_counts = counted(agrees, 1 << len(settings.blocking)) if len(settings.blocking) <= 16 else None
     pairs_per_pass = {
         rule.name: int(flag_counts[(np.arange(len(flag_counts)) >> bit) & 1 == 1].sum()) if flag_counts is not None
         else int(((agrees >> agrees.dtype.type(bit)) & agrees.dtype.type(1)).sum())
@@ -155,8 +158,24 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     model = _fit(records, pattern, agrees, settings, link_only, encoded, accepted)
     del agrees
     tf = _term_frequencies(records, settings)
-    p, decision = decide(left, pattern, model, settings, tf)
-    return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, encoded, tf, blocks_skipped)
+    if rejected_kept or len(pattern) <= settings.explain_every_pair_up_to:
+        p, decision = decide(left, pattern, model, settings, tf)
+        return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, encoded, tf, blocks_skipped)
+    kept, parts, counts = [], [], np.zeros(len(DECISIONS), dtype=np.int64)
+    tables = _pattern_tables(model, settings)
+    for start in range(0, len(pattern), COMPARE_CHUNK):
+        stop = min(start + COMPARE_CHUNK, len(pattern))
+        p, decision = decide(left[start:stop], pattern[start:stop], model, settings, tf, tables)
+        counts += np.bincount(decision, minlength=len(DECISIONS))
+        rows = np.flatnonzero(decision > 0)
+        kept.append(rows + start)
+        parts.append((p[rows], decision[rows]))
+    rows = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+    return Candidates(left[rows], right[rows], pattern[rows],
+                      np.concatenate([p for p, _ in parts]) if parts else np.zeros(0, dtype=np.float32),
+                      np.concatenate([d for _, d in parts]) if parts else np.zeros(0, dtype=np.int8),
+                      pairs_per_pass, model, encoded, tf, blocks_skipped,
+                      decided={name: int(n) for name, n in zip(DECISIONS, counts)})
 
 
 def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, settings: MatchSettings,
