@@ -32,17 +32,22 @@ def _keyed(records: pl.DataFrame, keys: tuple[str, ...]) -> pl.LazyFrame:
     ).drop_nulls(list(keys)).with_columns(pl.struct(list(keys)).rank("dense").cast(pl.UInt32).alias("_block"))
 
 
-def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool,
-                max_block_size: int | None = None) -> pl.LazyFrame:
-    """Packed pairs (`pair`: higher position << 32 | lower) that agree exactly on every key (a missing or
-    empty key never pairs), with a batch record on at least one side (on exactly one with `link_only`), in blocks
-    of at most `max_block_size` records.
+def _placed(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | None = None) -> pl.DataFrame:
+    """The records a pass may pair (`_i`, `_batch`, `_block`): a value for every key, in a block of two or more
+    records and at most `max_block_size`. Made once per pass; its pairs, their count and each record's block id
+    are read from it."""
+    size = pl.len().over("_block")
+    return _keyed(records, keys).filter(
+        (size > 1) & (size <= max_block_size) if max_block_size else size > 1).select("_i", "_batch", "_block").collect()
+
+
+def _rule_pairs(placed: pl.DataFrame, link_only: bool) -> pl.LazyFrame:
+    """Packed pairs (`pair`: higher position << 32 | lower) of the records one pass placed in one block, with a batch
+    record on at least one side (on exactly one with `link_only`).
 
     An exact-key blocking pass is a hash join of the batch records against the records they may pair with,
     on the block id of their key values; only positions travel through the join."""
-    size = pl.len().over("_block")
-    keyed = _keyed(records, keys).filter(
-        (size > 1) & (size <= max_block_size) if max_block_size else size > 1).select("_i", "_batch", "_block")
+    keyed = placed.lazy()
     left = keyed.filter(pl.col("_batch"))
     right = keyed.filter(~pl.col("_batch")) if link_only else keyed
     i, j = pl.col("_i").cast(pl.UInt64), pl.col("_i_r").cast(pl.UInt64)
@@ -52,52 +57,49 @@ def _rule_pairs(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool,
     return joined.select((pl.max_horizontal(i, j) * (1 << 32) + pl.min_horizontal(i, j)).alias("pair"))
 
 
-def _block_ids(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | None) -> np.ndarray:
+def _block_ids(placed: pl.DataFrame, n_records: int) -> np.ndarray:
     """Per record, the id (>= 1) of the block a pass puts it in, or 0 where it pairs with nobody on that pass (a
     missing key, a block of one, a block over the size cap)."""
-    size = pl.len().over("_block")
-    keep = (size > 1) & (size <= max_block_size) if max_block_size else size > 1
-    placed = _keyed(records, keys).filter(keep).select("_i", "_block").collect()
-    ids = np.zeros(records.height, dtype=np.uint32)
+    ids = np.zeros(n_records, dtype=np.uint32)
     ids[placed["_i"].to_numpy()] = placed["_block"].to_numpy()
     return ids
 
 
-def _pass_size(records: pl.DataFrame, keys: tuple[str, ...], link_only: bool, max_block_size: int | None) -> int:
+def _pass_size(placed: pl.DataFrame, link_only: bool) -> int:
     """How many pairs `_rule_pairs` yields for one pass, counted from its block sizes (no pair is made)."""
-    size = pl.len().over("_block")
-    keep = (size > 1) & (size <= max_block_size) if max_block_size else size > 1
-    blocks = _keyed(records, keys).filter(keep).group_by("_block").agg(
+    blocks = placed.group_by("_block").agg(
         pl.col("_batch").sum().cast(pl.Int64).alias("b"), (~pl.col("_batch")).sum().cast(pl.Int64).alias("k"))
     pairs = pl.col("b") * pl.col("k") if link_only else pl.col("b") * (pl.col("b") - 1) // 2 + pl.col("b") * pl.col("k")
-    return int(blocks.select(pairs.sum()).collect().item() or 0)
+    return int(blocks.select(pairs.sum()).item() or 0)
 
 
-def _sorted_union(records: pl.DataFrame, settings: MatchSettings, link_only: bool) -> np.ndarray:
+def _sorted_union(placed: list[pl.DataFrame], names: list[str], link_only: bool) -> np.ndarray:
     """The passes' packed pairs, sorted, each once, in one buffer sized from the passes' block sizes: a pass is
     copied in as soon as it is made, so the passes never sit in memory twice (a concatenation would)."""
-    sizes = [_pass_size(records, rule.keys, link_only, rule.max_block_size) for rule in settings.blocking]
+    sizes = [_pass_size(frame, link_only) for frame in placed]
     pairs = np.empty(sum(sizes), dtype=np.uint64)
     filled = 0
-    for rule, expected in zip(settings.blocking, sizes):
+    for frame, name, expected in zip(placed, names, sizes):
         if not expected:
             continue
-        made = _rule_pairs(records, rule.keys, link_only, rule.max_block_size).collect(engine="streaming")["pair"]
+        made = _rule_pairs(frame, link_only).collect(engine="streaming")["pair"]
         if len(made) != expected:  # the count and the join disagree: a bug, never a silently short union
-            raise AssertionError(f"blocking pass {rule.name!r} made {len(made)} pairs, {expected} counted")
+            raise AssertionError(f"blocking pass {name!r} made {len(made)} pairs, {expected} counted")
         for chunk in made.get_chunks():  # each chunk read in place: no second copy of the pass
             pairs[filled:filled + len(chunk)] = chunk.to_numpy()
             filled += len(chunk)
         del made
     pairs.sort()
-    # drop repeats in place, slice by slice (the write position never passes the read position)
-    kept = 0
+    # drop repeats in place, slice by slice (the write position never passes the read position; the last value
+    # of the slice before is remembered as read, since writing may have overwritten it)
+    kept, last = 0, None
     for start in range(0, len(pairs), COMPARE_CHUNK):
         part = pairs[start:start + COMPARE_CHUNK]
         first = np.ones(len(part), dtype=bool)
         np.not_equal(part[1:], part[:-1], out=first[1:])
-        if start and part[0] == pairs[start - 1]:
+        if last is not None and part[0] == last:
             first[0] = False
+        last = part[-1].copy()
         unique = part[first]
         pairs[kept:kept + len(unique)] = unique
         kept += len(unique)
@@ -123,7 +125,8 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
     if not settings.blocking or records.is_empty():
         empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
         return (*empty, np.zeros(0, dtype=flag_type)) if with_passes else empty
-    pairs = _sorted_union(records, settings, link_only)
+    placed = [_placed(records, rule.keys, rule.max_block_size) for rule in settings.blocking]
+    pairs = _sorted_union(placed, [rule.name for rule in settings.blocking], link_only)
     if sys.byteorder == "little" and records.height < 1 << 31:  # a pair is (lower, higher) as two int32 words
         halves = pairs.view(np.int32)
         left, right = halves[1::2], halves[0::2]
@@ -133,8 +136,8 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
     if not with_passes:
         return left, right
     agrees = np.zeros(len(left), dtype=flag_type)
-    for bit, rule in enumerate(settings.blocking):
-        ids = _block_ids(records, rule.keys, rule.max_block_size)
+    for bit, frame in enumerate(placed):
+        ids = _block_ids(frame, records.height)
         flag = flag_type(1 << bit)
         for start in range(0, len(left), COMPARE_CHUNK):
             a, b = ids[left[start:start + COMPARE_CHUNK]], ids[right[start:start + COMPARE_CHUNK]]

@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from dedupe import linkage
 from dedupe.linkage import candidate_pairs
 from dedupe.settings import BlockingRule, load_match_settings
 
@@ -51,7 +52,10 @@ def _expected(records: pl.DataFrame, link_only: bool) -> dict[tuple[int, int], i
 
 
 @pytest.mark.parametrize("link_only", [False, True])
-def test_candidate_pairs_are_the_union_of_the_passes_each_once_with_the_passes_that_propose_them(records, link_only):
+@pytest.mark.parametrize("slice_pairs", [7, 500_000])  # repeats across many slice boundaries, and in one slice
+def test_candidate_pairs_are_the_union_of_the_passes_each_once_with_the_passes_that_propose_them(
+        records, link_only, slice_pairs, monkeypatch):
+    monkeypatch.setattr(linkage, "COMPARE_CHUNK", slice_pairs)
     settings = replace(load_match_settings(), blocking=RULES)
     left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True)
     expected = _expected(records, link_only)
