@@ -10,7 +10,7 @@ from dagster import (
 
 from assets.ingest import raw_key
 from assets.metadata import typed
-from dedupe.resolve import published_decisions, records_with_leads
+from dedupe.resolve import published_decisions
 from leadflow.config.progress import ProgressResource
 from leadflow.config.resources import QualityThresholds
 from leadflow.qualify.resources import RulesResource
@@ -19,7 +19,9 @@ from warehouse.checks import account_links, file_ledger, lead_integrity, lead_le
 from warehouse.publish import PublishBatch, publish_import
 from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 
-STAGED = ("normalized_records", "lead_assignments", "rejected_records", "normalize_rejections", "crm_rejections",
+# the staging frames publish takes as inputs (normalized_records and lead_assignments it joins in the warehouse:
+# they are deps of core.lead_sources, not frames held until publish)
+STAGED = ("rejected_records", "normalize_rejections", "crm_rejections",
           "accounts", "account_field_sources", "lead_qualification", "status_changes", "match_decisions",
           "lead_moves", "lead_merges", "feedback_applied", "crm_people", "assignments", "routing_state",
           "lead_overrides", "crm_campaigns")
@@ -72,7 +74,6 @@ def published_import(context: AssetExecutionContext, warehouse: WarehouseResourc
     """Write the import to core.* and quarantine.* in one transaction and mark its files imported."""
     now = datetime.now()
     batch = PublishBatch(
-        lead_sources=records_with_leads(staged["normalized_records"], staged["lead_assignments"]),
         rejected_rows=pl.concat([staged[n] for n in ("rejected_records", "normalize_rejections", "crm_rejections")],
                                 how="vertical_relaxed"),
         accounts=staged["accounts"], account_field_sources=staged["account_field_sources"],

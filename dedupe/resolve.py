@@ -313,12 +313,6 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
                             resolution)
 
 
-def records_with_leads(batch: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
-    """This import's records with the lead each joined, its best match probability and reason."""
-    return batch.join(assignments.select("record_key", "lead_id", "match_score", "match_reason"),
-                      on="record_key", how="inner")
-
-
 def published_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
     """The decisions worth keeping: pairs with a replaced earlier version only served to find its corrected
     record's lead this run."""

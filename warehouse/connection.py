@@ -184,6 +184,13 @@ class WarehouseSession:
             self.execute(f"INSERT INTO {qualified_name} BY NAME SELECT * FROM _inserted_rows")
         return frame.height
 
+    def insert_from(self, name: str, qualified_name: str, **params: Any) -> int:
+        """Run the one `INSERT INTO <qualified_name> ... SELECT` of `warehouse/sql/<name>.sql` (rows made from tables
+        already in the warehouse) and return how many rows it wrote."""
+        crash_point(f"insert:{qualified_name}")
+        (statement,) = sql_statements(name)
+        return int(self.scalar(statement, _bound(statement, params)) or 0)
+
     def replace_table(self, qualified_name: str, frame: pl.DataFrame) -> int:
         """(Re)create a scratch or mart table from a frame (staging.* and marts.* only)."""
         crash_point(f"replace:{qualified_name}")

@@ -19,9 +19,10 @@ from warehouse.verdicts import apply_verdicts, drop_emptied_leads, open_match_re
 
 @dataclass(frozen=True)
 class PublishBatch:
-    """One import's results, ready to publish: every frame as the steps before made it."""
+    """One import's results, ready to publish: every frame as the steps before made it. The accepted records with
+    their leads (core.lead_sources) are not among them: they are joined inside the warehouse from
+    staging.normalized_records and staging.lead_assignments, the tables this run's steps wrote."""
 
-    lead_sources: pl.DataFrame      # accepted records with their lead, match score and reason
     rejected_rows: pl.DataFrame     # quarantine rows of this import (validation, normalization, CRM files)
     accounts: pl.DataFrame          # CRM and prospect accounts, every field chosen from its sources
     account_field_sources: pl.DataFrame  # every candidate value of every account field, and which won
@@ -45,7 +46,7 @@ def _stamped(frame: pl.DataFrame, run_id: str, **times: datetime) -> pl.DataFram
 
 PUBLISH_MEMORY_LIMIT = "2GB"
 # the frames of a batch that become rows of a published table (progress counts them)
-WRITTEN = ("lead_sources", "rejected_rows", "campaigns", "accounts", "account_field_sources", "leads", "status_changes",
+WRITTEN = ("rejected_rows", "campaigns", "accounts", "account_field_sources", "leads", "status_changes",
            "lead_overrides", "match_decisions", "assignments")
 
 
@@ -66,13 +67,15 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
                    progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Write this import to the published tables in one transaction and mark its files imported; return counts
     per table. `progress(rows written, rows to write)` after each table."""
-    wrote = _RowsWritten(sum(getattr(batch, name).height for name in WRITTEN), progress)
+    accepted = wh.fetch_value("accepted_records_to_publish")
+    wrote = _RowsWritten(accepted + sum(getattr(batch, name).height for name in WRITTEN), progress)
+    columns = sorted(set(wh.columns("staging.normalized_records")) & set(wh.columns("core.lead_sources")))
     # the transaction holds the import's new rows until it commits, next to the joins over every published lead:
     # at the session's default 512MB a warehouse of a few million leads ran out of memory here
     with wh.memory_at_least(PUBLISH_MEMORY_LIMIT), wh.transaction():
         counts = {"records_superseded": supersede_earlier_versions(wh, run_id, now)}
-        counts["lead_sources"] = wrote(wh.insert("core.lead_sources",
-                                                 _stamped(batch.lead_sources, run_id, loaded_at=now)))
+        counts["lead_sources"] = wrote(wh.insert_from("insert_lead_sources", "core.lead_sources",
+                                                      columns=columns, run_id=run_id, now=now))
         counts["rejected_rows"] = wrote(wh.insert("quarantine.rejected_rows",
                                                   _stamped(batch.rejected_rows, run_id, rejected_at=now)))
         with wh.registered("new_campaigns", batch.campaigns):

@@ -7,7 +7,7 @@ import pytest
 
 from dedupe.normalize import normalize_people
 from dedupe.resolve import (
-    ENTITY_COLUMNS, MatchHistory, published_decisions, records_with_leads, resolve_import, resolve_people,
+    ENTITY_COLUMNS, MatchHistory, published_decisions, resolve_import, resolve_people,
     split_reopened,
 )
 from dedupe.settings import load_match_settings
@@ -259,15 +259,6 @@ def test_nothing_opened_nothing_reopened():
     published = _people([{"record_key": "a#1", **BOB, "lead_id": "LF-X"}], kind="lead")
     known, reopened = split_reopened(published, opened=[], kept_whole=[])
     assert known.equals(published) and reopened.height == 0
-
-
-def test_records_with_leads_are_this_imports_records_with_their_lead_score_and_reason():
-    batch = pl.DataFrame({"record_key": ["w2#1", "w2#2"], "first_name": ["Bob", "Carol"]})
-    assignments = pl.DataFrame({"record_key": ["w2#1", "w2#2", "w1#5"], "lead_id": ["LF-X", "LF-NEW", "LF-X"],
-                                "is_new_lead": [False, True, False], "match_score": [0.99, None, 1.0],
-                                "match_reason": ["+email", None, "kept with its lead"]})
-    assert records_with_leads(batch, assignments).rows() == [("w2#1", "Bob", "LF-X", 0.99, "+email"),
-                                                             ("w2#2", "Carol", "LF-NEW", None, None)]
 
 
 @pytest.mark.parametrize("left_key, right_key, kept", [

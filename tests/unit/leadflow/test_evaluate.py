@@ -42,6 +42,8 @@ def test_noise_all_prints_one_json_object_per_level_and_noise_costs_recall(capsy
     assert all(r["model_estimated"] is True for r in results)
     assert by_level["default"]["f1"] >= 0.99
     assert by_level["extreme"]["recall"] < by_level["high"]["recall"] < by_level["default"]["recall"]
+    # measured 2026-11-29: extreme F1 0.948, blocking recall 0.959 (0.922 and 0.90 before the initials passes)
+    assert by_level["extreme"]["f1"] >= 0.94 and by_level["extreme"]["blocking_recall"] >= 0.95, by_level["extreme"]
 
 
 def test_noise_is_refused_for_febrl_and_unknown_levels(capsys):

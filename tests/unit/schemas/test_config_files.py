@@ -162,7 +162,7 @@ def test_wrong_entries_are_named_all_at_once(tmp_path, case):
 def test_the_shipped_files_load():
     assert len(load_rules().ranks) == 3
     assert len(load_source_mappings().mappings) == 2
-    assert len(load_match_settings().blocking) == 7
+    assert len(load_match_settings().blocking) == 9
     assert load_match_settings("febrl").comparisons[0].field == "given_name"
     assert len(load_match_settings(ROOT / "benchmarks" / "lead_matching_6pass.yaml").blocking) == 6
 
