@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 from datetime import datetime, timedelta
 
 from leadflow.cli.errors import fail
@@ -32,6 +33,9 @@ def cmd_enrichment_server(args: argparse.Namespace) -> int:
         return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     print(f"leadflow enrichment server: {len(server.companies)} companies from {args.data} on {server.url} "
           f"({'API key required' if api_key else 'no API key required'}); Ctrl-C stops it", flush=True)
+    # SIGTERM (a service manager, a container stop) stops it like Ctrl-C, even when the process that started it
+    # ignored SIGTERM (an ignored signal is inherited through exec)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
