@@ -10,7 +10,6 @@ from dagster import (
 
 from assets.ingest import raw_key
 from assets.metadata import typed
-from dedupe.resolve import published_decisions
 from leadflow.config.progress import ProgressResource
 from leadflow.config.resources import QualityThresholds
 from leadflow.qualify.resources import RulesResource
@@ -19,10 +18,10 @@ from warehouse.checks import account_links, file_ledger, lead_integrity, lead_le
 from warehouse.publish import PublishBatch, publish_import
 from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 
-# the staging frames publish takes as inputs (normalized_records and lead_assignments it joins in the warehouse:
-# they are deps of core.lead_sources, not frames held until publish)
+# the staging frames publish takes as inputs (normalized_records, lead_assignments and match_decisions it reads in the
+# warehouse: they are deps of the tables made from them, not frames held until publish)
 STAGED = ("rejected_records", "normalize_rejections", "crm_rejections",
-          "accounts", "account_field_sources", "lead_qualification", "status_changes", "match_decisions",
+          "accounts", "account_field_sources", "lead_qualification", "status_changes",
           "lead_moves", "lead_merges", "feedback_applied", "crm_people", "assignments", "routing_state",
           "lead_overrides", "crm_campaigns")
 RAW_LEAD_TABLES = [raw_key(spec) for spec in LEAD_SOURCES]
@@ -78,7 +77,7 @@ def published_import(context: AssetExecutionContext, warehouse: WarehouseResourc
                                 how="vertical_relaxed"),
         accounts=staged["accounts"], account_field_sources=staged["account_field_sources"],
         leads=staged["lead_qualification"],
-        status_changes=staged["status_changes"], match_decisions=published_decisions(staged["match_decisions"]),
+        status_changes=staged["status_changes"],
         lead_moves=staged["lead_moves"], lead_merges=staged["lead_merges"],
         feedback_applied=staged["feedback_applied"], crm_people=staged["crm_people"],
         assignments=staged["assignments"], routing_state=staged["routing_state"],

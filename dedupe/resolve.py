@@ -311,10 +311,3 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
         .otherwise(pl.lit("corrected file version")).alias("reason"))
     return ImportResolution(resolution.assignments, resolution.decisions, moves, merges, reopened["record_key"],
                             resolution)
-
-
-def published_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
-    """The decisions worth keeping: pairs with a replaced earlier version only served to find its corrected
-    record's lead this run."""
-    return decisions.filter(~pl.col("left_key").str.contains(EARLIER_VERSION_KEY)
-                            & ~pl.col("right_key").str.contains(EARLIER_VERSION_KEY))

@@ -12,6 +12,7 @@ from typing import Callable
 
 import polars as pl
 
+from dedupe.resolve import EARLIER_VERSION_KEY
 from warehouse.connection import WarehouseSession
 from warehouse.supersede import supersede_earlier_versions
 from warehouse.verdicts import apply_verdicts, drop_emptied_leads, open_match_reviews
@@ -20,15 +21,15 @@ from warehouse.verdicts import apply_verdicts, drop_emptied_leads, open_match_re
 @dataclass(frozen=True)
 class PublishBatch:
     """One import's results, ready to publish: every frame as the steps before made it. The accepted records with
-    their leads (core.lead_sources) are not among them: they are joined inside the warehouse from
-    staging.normalized_records and staging.lead_assignments, the tables this run's steps wrote."""
+    their leads (core.lead_sources) and the match decisions are not among them: they are read inside the warehouse
+    from staging.normalized_records, staging.lead_assignments and staging.match_decisions, the tables this run's
+    steps wrote."""
 
     rejected_rows: pl.DataFrame     # quarantine rows of this import (validation, normalization, CRM files)
     accounts: pl.DataFrame          # CRM and prospect accounts, every field chosen from its sources
     account_field_sources: pl.DataFrame  # every candidate value of every account field, and which won
     leads: pl.DataFrame             # leads whose published row changes
     status_changes: pl.DataFrame
-    match_decisions: pl.DataFrame
     lead_moves: pl.DataFrame        # records re-clustering moved: record_key, from_lead_id, to_lead_id, reason
     lead_merges: pl.DataFrame       # leads emptied by re-clustering: from_lead_id, into_lead_id, reason
     feedback_applied: pl.DataFrame  # verdicts applied for the first time: feedback_id
@@ -47,7 +48,7 @@ def _stamped(frame: pl.DataFrame, run_id: str, **times: datetime) -> pl.DataFram
 PUBLISH_MEMORY_LIMIT = "2GB"
 # the frames of a batch that become rows of a published table (progress counts them)
 WRITTEN = ("rejected_rows", "campaigns", "accounts", "account_field_sources", "leads", "status_changes",
-           "lead_overrides", "match_decisions", "assignments")
+           "lead_overrides", "assignments")
 
 
 class _RowsWritten:
@@ -68,8 +69,10 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
     """Write this import to the published tables in one transaction and mark its files imported; return counts
     per table. `progress(rows written, rows to write)` after each table."""
     accepted = wh.fetch_value("accepted_records_to_publish")
-    wrote = _RowsWritten(accepted + sum(getattr(batch, name).height for name in WRITTEN), progress)
+    decided = wh.scalar("SELECT count(*) FROM staging.match_decisions")
+    wrote = _RowsWritten(accepted + decided + sum(getattr(batch, name).height for name in WRITTEN), progress)
     columns = sorted(set(wh.columns("staging.normalized_records")) & set(wh.columns("core.lead_sources")))
+    decision_columns = sorted(set(wh.columns("staging.match_decisions")) & set(wh.columns("core.match_decisions")))
     # the transaction holds the import's new rows until it commits, next to the joins over every published lead:
     # at the session's default 512MB a warehouse of a few million leads ran out of memory here
     with wh.memory_at_least(PUBLISH_MEMORY_LIMIT), wh.transaction():
@@ -91,8 +94,9 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
                                                    _stamped(batch.status_changes, run_id, recorded_at=now)))
         counts["lead_overrides"] = wrote(wh.insert("core.lead_overrides",
                                                    _stamped(batch.lead_overrides, run_id, set_at=now)))
-        counts["match_decisions"] = wrote(wh.insert("core.match_decisions",
-                                                    _stamped(batch.match_decisions, run_id, decided_at=now)))
+        counts["match_decisions"] = wrote(wh.insert_from(
+            "insert_match_decisions", "core.match_decisions", columns=decision_columns, run_id=run_id, now=now,
+            earlier_version=EARLIER_VERSION_KEY))
         counts |= apply_verdicts(wh, batch.lead_moves, batch.lead_merges, batch.feedback_applied, run_id, now)
         counts["leads_emptied"] = drop_emptied_leads(wh, run_id, now)
         with wh.registered("new_assignments", batch.assignments), \
@@ -100,7 +104,7 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
             wh.run("publish_assignments", run_id=run_id, now=now)
             wh.run("publish_routing_state")
         counts["assignments"] = wrote(batch.assignments.height)
-        counts["match_review_opened"] = open_match_reviews(wh, batch.match_decisions, batch.crm_people, run_id, now)
+        counts["match_review_opened"] = open_match_reviews(wh, batch.crm_people, run_id, now)
         wh.run("mark_files_imported", now=now)
     return counts
 

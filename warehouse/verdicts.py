@@ -7,6 +7,7 @@ from datetime import datetime
 
 import polars as pl
 
+from dedupe.resolve import EARLIER_VERSION_KEY
 from warehouse.connection import WarehouseSession
 
 
@@ -34,12 +35,11 @@ def drop_emptied_leads(wh: WarehouseSession, run_id: str, now: datetime) -> int:
     return wh.scalar("SELECT count(*) FROM core.lead_merges WHERE run_id = ? AND into_lead_id IS NULL", [run_id])
 
 
-def open_match_reviews(wh: WarehouseSession, decisions: pl.DataFrame, crm_people: pl.DataFrame, run_id: str,
-                       now: datetime) -> int:
-    """Pairs of this run's review band (or kept apart by a guard) that no one has listed or ruled on yet, with a
-    short description of each side and each side's lead, into core.match_review; returns how many."""
-    review = decisions.filter(pl.col("decision") == "review").select(
-        "left_key", "right_key", "left_kind", "right_kind", "match_probability", "total_score", "reason")
+def open_match_reviews(wh: WarehouseSession, crm_people: pl.DataFrame, run_id: str, now: datetime) -> int:
+    """Pairs of this run's review band (or kept apart by a guard; staging.match_decisions) that no one has listed or
+    ruled on yet, with a short description of each side and each side's lead, into core.match_review; returns how
+    many."""
+    review = wh.fetch("review_pairs_of_run", earlier_version=EARLIER_VERSION_KEY)
     if review.height == 0:
         return 0
     before = wh.scalar("SELECT count(*) FROM core.match_review")

@@ -2,12 +2,14 @@
 decisions, clustering guards, reviewer verdicts; and one import: re-opened leads, corrected records, the records and
 decisions it keeps."""
 
+import re
+
 import polars as pl
 import pytest
 
 from dedupe.normalize import normalize_people
 from dedupe.resolve import (
-    ENTITY_COLUMNS, MatchHistory, published_decisions, resolve_import, resolve_people,
+    EARLIER_VERSION_KEY, ENTITY_COLUMNS, MatchHistory, resolve_import, resolve_people,
     split_reopened,
 )
 from dedupe.settings import load_match_settings
@@ -261,19 +263,6 @@ def test_nothing_opened_nothing_reopened():
     assert known.equals(published) and reopened.height == 0
 
 
-@pytest.mark.parametrize("left_key, right_key, kept", [
-    ("w.csv#1", "v.csv#7", True),
-    ("w.csv#1", "crm/contacts.csv#C-1", True),
-    ("w.csv#1", "w.csv#1@0123456789ab", False),
-    ("w.csv#1@0123456789ab", "v.csv#7", False),
-    ("w.csv#bob@acme.com", "v.csv#7", True),
-    ("w.csv#1@0123", "v.csv#7", True),
-])
-def test_published_decisions_leave_out_pairs_with_an_earlier_version(left_key, right_key, kept):
-    decisions = pl.DataFrame({"left_key": [left_key], "right_key": [right_key], "decision": ["match"]})
-    assert published_decisions(decisions).height == (1 if kept else 0)
-
-
 def _corrected(record_key="w.csv#1", lead_id="LF-A", positional=False) -> pl.DataFrame:
     """A published record that an incoming version of its file replaces (as warehouse.state.superseded_sources)."""
     return pl.DataFrame({"record_key": [record_key], "lead_id": [lead_id],
@@ -297,7 +286,8 @@ def test_a_corrected_record_finds_its_lead_through_its_earlier_version():
     assert result.assignments.select("record_key", "lead_id", "is_new_lead").rows() == [("w.csv#1", "LF-A", False)]
     assert result.decisions.select("left_key", "right_key", "decision").rows() == [
         ("w.csv#1", "w.csv#1@0123456789ab", "match")]
-    assert published_decisions(result.decisions).height == 0, "the earlier version only served to find the lead"
+    # the earlier version only served to find the lead: publish leaves this pair out (tests/unit/warehouse)
+    assert all(re.search(EARLIER_VERSION_KEY, key) for key in result.decisions["right_key"])
     assert (result.moves.height, result.merges.height) == (0, 0)
 
 
