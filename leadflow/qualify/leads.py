@@ -135,14 +135,43 @@ class Qualification:
     evaluated: pl.DataFrame
 
 
+# leads evaluated together: the rules, routing and change detection of a slice hold a few copies of its rows
+QUALIFY_SLICE = 250_000
+
+
 def qualify_leads(candidates: pl.DataFrame, published: pl.DataFrame, current_assignments: pl.DataFrame,
-                  routing_state: pl.DataFrame, rules: Rules, as_of: datetime, now: datetime | None = None
-                  ) -> Qualification:
+                  routing_state: pl.DataFrame, rules: Rules, as_of: datetime, now: datetime | None = None,
+                  slice_leads: int = QUALIFY_SLICE) -> Qualification:
     """Evaluate the lifecycle of every candidate (score, rank, assessment, status) and route it; return what
-    changed."""
-    lifecycle = evaluate_lifecycle(candidates, rules, as_of)
-    routed = route_leads(lifecycle.leads, current_assignments, routing_state, rules, as_of)
-    rows = published_rows(routed.leads.with_columns(pl.lit(rules.version).alias("rules_version")),
-                          lifecycle.transitions, published, now or datetime.now())
-    changes = lifecycle.transitions.join(rows.select("lead_id"), on="lead_id", how="semi")
-    return Qualification(rows, changes, routed.assignments, routed.state, routed.leads)
+    changed.
+
+    The leads go through in slices of `slice_leads`, in the order round-robin hands out leads (created_at, then
+    lead_id): a lead's rules and its change read only that lead, and the routing state each slice leaves is where
+    the next one starts, so the result is the one of all the leads at once, with a slice's working copies in memory
+    instead of every lead's (4.8 million leads took 21.8 GiB at once)."""
+    now = now or datetime.now()
+    if candidates.height > slice_leads:
+        candidates = candidates.sort("created_at", "lead_id", nulls_last=False)
+    parts, state = [], routing_state
+    for start in range(0, max(candidates.height, 1), slice_leads):
+        part = candidates.slice(start, slice_leads)
+        ids = part.select("lead_id")
+        lifecycle = evaluate_lifecycle(part, rules, as_of)
+        routed = route_leads(lifecycle.leads, current_assignments.join(ids, on="lead_id", how="semi"), state, rules,
+                             as_of)
+        rows = published_rows(routed.leads.with_columns(pl.lit(rules.version).alias("rules_version")),
+                              lifecycle.transitions, published.join(ids, on="lead_id", how="semi"), now)
+        changes = lifecycle.transitions.join(rows.select("lead_id"), on="lead_id", how="semi")
+        parts.append((rows, changes, routed.assignments, routed.leads))
+        state = _carried(state, routed.state)
+
+    def joined(k: int) -> pl.DataFrame:
+        return parts[0][k] if len(parts) == 1 else pl.concat([p[k] for p in parts], how="diagonal_relaxed")
+    return Qualification(joined(0), joined(1), joined(2), state, joined(3))
+
+
+def _carried(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
+    """The routing state after a slice: the members it assigned (as route_leads reports them) and the others as they
+    were."""
+    return pl.concat([before.join(after, on=["team", "member"], how="anti"), after.select(before.columns)],
+                     how="vertical_relaxed").sort("team", "member")

@@ -147,3 +147,34 @@ def test_a_new_rules_version_alone_rewrites_no_row():
     assert published_rows(evaluated, pl.DataFrame(schema={"lead_id": pl.Utf8, "to_status": pl.Utf8,
                                                           "changed_at": pl.Datetime("us")}),
                           current, NOW).height == 0
+
+
+def test_leads_qualified_in_slices_get_what_all_at_once_gives():
+    """Slices of 7 leads (in round-robin order, the routing state carried from slice to slice) against all 700 at
+    once: the same rows, status changes, assignments, routing state and evaluated leads. Enough qualified leads that
+    sales teams reach their weekly capacity, some with a current assignment, some created at the same moment."""
+    countries, budgets = ["US", "DE", "GB", "JP", "BR", None], ["approved", "unknown", "none", "planned"]
+    profiles = [_profile(f"L{n:03d}", country=countries[n % 6], budget_status=budgets[n % 4],
+                         timeframe_months=n % 13, decision_maker=n % 3 == 0, do_not_contact=n % 29 == 0,
+                         touch_count=1 + n % 5, first_touch_at=DAY[1 + n % 28], last_touch_at=DAY[1 + n % 28],
+                         response_types=["webinar", "demo_request"][: 1 + n % 2]) for n in range(450)]
+    published = [_published(f"L{n:03d}", status=["Qualified", "Qualified", "Working", None][n % 4],
+                            created_at=DAY[1 + n % 5], country=["DE", "US"][n % 2]) for n in range(400, 700)]
+    current = pl.DataFrame({"lead_id": [f"L{n:03d}" for n in range(400, 500)], "owner": "morgan.chen",
+                            "team": "sales-emea", "territory": "EMEA", "rule_id": "sales-ready"})
+    state = pl.DataFrame({"team": ["sales-emea", "qualifiers"], "member": ["morgan.chen", "jamie.rossi"],
+                          "total_assigned": [40, 7], "week_start": [datetime(2026, 11, 30).date()] * 2,
+                          "week_assigned": [55, 3]}, schema=STATE_SCHEMA)
+    published_frame = pl.DataFrame(published, schema=PUBLISHED)
+    candidates = lead_candidates(pl.DataFrame(profiles, schema=PROFILE),
+                                 pl.DataFrame({"lead_id": [p["lead_id"] for p in profiles], "account_id": None},
+                                              schema={"lead_id": pl.Utf8, "account_id": pl.Utf8}),
+                                 published_frame, ACCOUNTS, CRM_LEADS, CAMPAIGNS, NO_OVERRIDES, RULES)
+    whole = qualify_leads(candidates, published_frame, current, state, RULES, AS_OF, NOW)
+    sliced = qualify_leads(candidates, published_frame, current, state, RULES, AS_OF, NOW, slice_leads=7)
+    assert whole.assignments.height > 100 and "held by" in " ".join(whole.assignments["reason"].to_list())
+    for name in ("leads", "status_changes", "assignments", "evaluated"):
+        a, b = getattr(whole, name), getattr(sliced, name)
+        keys = [c for c in ("lead_id", "changed_at", "rule_id") if c in a.columns]
+        assert a.sort(keys).equals(b.select(a.columns).sort(keys)), name
+    assert whole.routing_state.equals(sliced.routing_state)
