@@ -17,7 +17,7 @@ from warehouse.connection import WarehouseSession
 
 def known_lead_records(wh: WarehouseSession) -> pl.DataFrame:
     """Every published lead source record (record_key, kind `lead`, lead_id, the lead's contact_id and
-    crm_lead_id, and the matching keys)."""
+    crm_lead_id, and the matching keys), in record_key order (the same input matches the same way every run)."""
     return wh.fetch("known_lead_records")
 
 
