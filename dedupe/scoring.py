@@ -35,15 +35,12 @@ from dedupe.settings import MatchSettings
 COMPARE_THREADS = min(2, os.cpu_count() or 1)
 
 
-def counted(values: np.ndarray, minlength: int) -> np.ndarray:
-    """`np.bincount` of small non-negative integers, slice by slice: bincount widens its input to 8 bytes per value,
-    which for 90 million one-byte codes is a 730 MB temporary."""
-    out = np.zeros(minlength, dtype=np.int64)
+def counted(values: np.ndarray, size: int) -> np.ndarray:
+    """`np.bincount` of codes in [0, size), slice by slice: bincount widens its input to 8 bytes per value, which for
+    90 million one-byte codes is a 730 MB temporary."""
+    out = np.zeros(size, dtype=np.int64)
     for start in range(0, len(values), COMPARE_CHUNK):
-        part = np.bincount(values[start:start + COMPARE_CHUNK], minlength=minlength)
-        if len(part) > len(out):
-            out = np.concatenate([out, np.zeros(len(part) - len(out), dtype=np.int64)])
-        out[:len(part)] += part
+        out += np.bincount(values[start:start + COMPARE_CHUNK], minlength=size)
     return out
 
 

@@ -128,8 +128,8 @@ class NameComparison(Comparison):
 
 class FirstNameComparison(Comparison):
     """First names: `exact` (equal as written or through the nickname table: Bob = Robert), `fuzzy` (Jaro-Winkler
-    at least the level's minimum, or two adjacent letters swapped: a typo), `initial` (one side is the other's initial: `F.` / `Frank`), `close`
-    (a looser Jaro-Winkler), `different`. Columns: the nickname-resolved first name, then the name as written
+    at least the level's minimum, or two adjacent letters swapped: a typo), `initial` (one side is the other's
+    initial: `F.` / `Frank`), `close` (a looser Jaro-Winkler), `different`. Columns: the nickname-resolved first name, then the name as written
     (compared too, so a typo in a nickname still looks like one)."""
 
     method = "first_name"

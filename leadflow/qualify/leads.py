@@ -163,15 +163,9 @@ def qualify_leads(candidates: pl.DataFrame, published: pl.DataFrame, current_ass
                               lifecycle.transitions, published.join(ids, on="lead_id", how="semi"), now)
         changes = lifecycle.transitions.join(rows.select("lead_id"), on="lead_id", how="semi")
         parts.append((rows, changes, routed.assignments, routed.leads))
-        state = _carried(state, routed.state)
+        state = routed.state  # every member of the state it started from, with this slice's leads added
 
     def joined(k: int) -> pl.DataFrame:
         return parts[0][k] if len(parts) == 1 else pl.concat([p[k] for p in parts], how="diagonal_relaxed")
     return Qualification(joined(0), joined(1), joined(2), state, joined(3))
 
-
-def _carried(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
-    """The routing state after a slice: the members it assigned (as route_leads reports them) and the others as they
-    were."""
-    return pl.concat([before.join(after, on=["team", "member"], how="anti"), after.select(before.columns)],
-                     how="vertical_relaxed").sort("team", "member")
