@@ -77,12 +77,16 @@ def _round_trips(dtype: pl.DataType) -> bool:
 
 
 def _readers_in_run(context: OutputContext) -> int:
-    """How many inputs of the steps this run executes read this output (0 when the plan cannot tell)."""
+    """How many inputs of the steps this run executes read this output (0 when the plan cannot tell). A `deps`
+    edge (an asset made from a staging table inside the warehouse, as publish's SQL does) is a Nothing input: it
+    orders the steps but loads nothing, so it is not a reader (counted, it kept the frame to the end of the run)."""
     try:
         plan = context.step_context.execution_plan
         readers = 0
         for key in plan.step_keys_to_execute:
             for step_input in plan.get_step_by_key(key).step_inputs:
+                if step_input.dagster_type_key == "Nothing":
+                    continue
                 readers += sum((handle.step_key, handle.output_name) == (context.step_key, context.name)
                                for handle in step_input.get_step_output_handle_dependencies())
         return readers

@@ -53,3 +53,34 @@ def test_runs_in_one_process_leave_no_stale_dagster_state_behind(tmp_path, sampl
     gc.collect()
     assert run_import(inbox, tmp_path / "second.duckdb").success
     assert DefsStateStorage.get() is None
+
+
+def test_a_staging_frame_is_let_go_once_its_last_loading_reader_has_it(tmp_path):
+    """A frame a later step reads is handed to it in memory; an asset made from the same staging table inside the
+    warehouse (a `deps` edge, a Nothing input) loads nothing, so it does not keep the frame alive to the end of
+    the run."""
+    import polars as pl
+    from dagster import AssetExecutionContext, AssetIn, asset, materialize
+
+    from warehouse.resource import WarehouseResource, staging_tables
+
+    seen = {}
+
+    @asset(key=["staging", "numbers"])
+    def numbers():
+        return pl.DataFrame({"n": [1, 2, 3]})
+
+    @asset(key=["staging", "doubled"], ins={"numbers": AssetIn(["staging", "numbers"])})
+    def doubled(numbers):
+        return numbers.select(pl.col("n") * 2)
+
+    @asset(key=["staging", "made_in_sql"], deps=[["staging", "numbers"], ["staging", "doubled"]],
+           required_resource_keys={"io_manager"})
+    def made_in_sql(context: AssetExecutionContext):
+        seen["held"] = sorted(context.resources.io_manager._handed)
+        return pl.DataFrame({"n": [0]})
+
+    result = materialize([numbers, doubled, made_in_sql], resources={
+        "warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")), "io_manager": staging_tables})
+    assert result.success
+    assert seen["held"] == []  # numbers: its one loading reader has it; doubled: nothing loads it
