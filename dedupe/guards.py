@@ -7,6 +7,9 @@ weights that the settings' `guards` switch on.
 - Different first names need a shared email: a pair whose first names fall in the lowest level (not a
   nickname, not a typo, not an initial; swapped names are compared aligned) and whose emails are not equal is at most `review`, however much else
   agrees (colleagues or relatives sharing a surname, a switchboard phone and a company).
+
+- Names alone against a differing contact (`names_alone_need_review`): the names agree, no e-mail, phone or
+  company agrees and one of them differs; at most `review` (namesakes and relatives with their own addresses).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import numpy as np
 from dedupe.settings import MatchSettings
 
 DECISIONS = ("non_match", "review", "match")
+# what says where a person is reached, as opposed to who they are called
+CONTACT_FIELDS = ("email", "phone", "company")
 
 
 def _fields(settings: MatchSettings) -> dict[str, int]:
@@ -36,7 +41,23 @@ def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.nd
         for k, comparison in enumerate(settings.comparisons):  # two personal addresses at one company: two people
             if comparison.method == "other_address_at_company":
                 capped |= level_matrix[:, k] == 0
+    if settings.names_alone_need_review:
+        capped |= names_alone(level_matrix, settings)
     return capped
+
+
+def names_alone(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """True for pairs where no contact field (e-mail, phone, company) agrees at any level and at least one of them
+    is present on both sides and differs: whatever speaks for the pair is in the names, and a contact speaks
+    against it (namesakes and relatives). A pair with no contact at all on one side is left to the weights."""
+    agrees = np.zeros(len(level_matrix), dtype=bool)
+    conflicts = np.zeros(len(level_matrix), dtype=bool)
+    for k, comparison in enumerate(settings.comparisons):
+        if comparison.field in CONTACT_FIELDS:
+            lowest = len(comparison.levels) - 1
+            agrees |= (level_matrix[:, k] >= 0) & (level_matrix[:, k] < lowest)
+            conflicts |= level_matrix[:, k] == lowest
+    return conflicts & ~agrees
 
 
 def decision_codes(probability: np.ndarray, capped: np.ndarray, settings: MatchSettings,

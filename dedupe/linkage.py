@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from dedupe.comparisons import MISSING, Encoded, PairValues, encode
-from dedupe.guards import DECISIONS, capped_at_review, decision_codes
+from dedupe.guards import DECISIONS, capped_at_review, decision_codes, names_alone
 from dedupe.model import FittedModel, configured_model, match_weights, probability
 from dedupe.settings import MatchSettings
 
@@ -240,7 +240,7 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         capped &= total < settings.name_guards_yield_above
     out["decision"] = np.array(DECISIONS, dtype=object)[decision_codes(out["match_probability"], capped, settings)]
     scored = pl.DataFrame(out, schema_overrides={"decision": pl.Utf8}).with_columns(
-        pl.Series("_capped", capped),
+        pl.Series("_capped", capped), pl.Series("_alone", names_alone(level_matrix, settings)),
         *(pl.Series(f"_level_{k}", level_matrix[:, k]) for k in range(len(settings.comparisons))))
     fields = {c.field: k for k, c in enumerate(settings.comparisons)}
     which = pl.lit("last")
@@ -249,6 +249,9 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         which = pl.when(pl.col(f"_level_{k}") == len(settings.comparisons[k].levels) - 1).then(pl.lit("first")) \
             .otherwise(which)
     guard = pl.concat_str(pl.lit("kept apart: different "), which, pl.lit(" names without a shared email; "))
+    if settings.names_alone_need_review:
+        guard = pl.when(pl.col("_alone")).then(
+            pl.lit("kept apart: names alone against a differing contact; ")).otherwise(guard)
     for k, comparison in enumerate(settings.comparisons):
         if settings.other_address_needs_review and comparison.method == "other_address_at_company":
             guard = pl.when(pl.col(f"_level_{k}") == 0).then(
@@ -257,7 +260,7 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         pl.when(pl.col("_capped") & (pl.col("match_probability") >= settings.match_threshold))
         .then(pl.concat_str(guard, _reason_expr(settings)))
         .otherwise(_reason_expr(settings)).alias("reason"),
-    ).drop("_capped", *(f"_level_{k}" for k in range(len(settings.comparisons))))
+    ).drop("_capped", "_alone", *(f"_level_{k}" for k in range(len(settings.comparisons))))
 
 
 def _reason_expr(settings: MatchSettings) -> pl.Expr:

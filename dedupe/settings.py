@@ -59,6 +59,7 @@ class MatchSettings:
     different_first_names_need_email: bool = False
     different_last_names_need_email: bool = False
     other_address_needs_review: bool = False
+    names_alone_need_review: bool = False
     merge_leads_threshold: float | None = None
     review_max_share: float | None = None
     name_guards_yield_above: float | None = None
@@ -155,6 +156,7 @@ class Guards(ConfigModel):
     different_first_names_need_email: bool = False
     different_last_names_need_email: bool = False
     other_address_needs_review: bool = False
+    names_alone_need_review: bool = False
     name_guards_yield_above: float | None = None
 
 
@@ -217,6 +219,7 @@ def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
         different_first_names_need_email=spec.guards.different_first_names_need_email,
         different_last_names_need_email=spec.guards.different_last_names_need_email,
         other_address_needs_review=spec.guards.other_address_needs_review,
+        names_alone_need_review=spec.guards.names_alone_need_review,
         estimate=spec.estimation.enabled,
         random_pairs=spec.estimation.random_pairs,
         min_candidate_pairs=spec.estimation.min_candidate_pairs,

@@ -73,6 +73,52 @@ def test_a_pair_kept_apart_by_the_company_address_guard_says_so():
     assert reason.startswith("kept apart: two personal addresses at one company; +last_name")
 
 
+def test_names_alone_against_a_differing_contact_are_kept_for_review():
+    """A namesake with another address and another company: the names are all that agree. With a prior at which
+    the names outweigh the differing contacts, the guard holds the pair at review and says why; a pair with no
+    contact on one side, or the guard off, is left to the weights."""
+    from dataclasses import replace
+
+    lenient = replace(SETTINGS, prior_match_probability=0.5)
+    namesake = {**BOB, "email": "bobby.smith@globex.com", "phone": None, "company": "Globex"}
+    rows = [{"record_key": "l", **BOB}, {"record_key": "r", **namesake}]
+    (kept,) = resolve_people(_people(rows), _people(rows).clear(), lenient).decisions.iter_rows(named=True)
+    assert kept["match_probability"] >= lenient.match_threshold
+    assert kept["decision"] == "review"
+    assert kept["reason"].startswith("kept apart: names alone against a differing contact; +first_name +last_name")
+    bare = [{"record_key": "l", **BOB}, {"record_key": "r", **BOB, "email": None, "phone": None, "company": None}]
+    assert resolve_people(_people(bare), _people(bare).clear(), lenient).decisions["decision"].to_list() == ["match"]
+    off = replace(lenient, names_alone_need_review=False)
+    assert resolve_people(_people(rows), _people(rows).clear(), off).decisions["decision"].to_list() == ["match"]
+
+
+def test_names_alone_reads_only_the_contact_levels():
+    import numpy as np
+
+    from dedupe.guards import names_alone
+
+    fields = [c.field for c in SETTINGS.comparisons]
+    lowest = {c.field: len(c.levels) - 1 for c in SETTINGS.comparisons}
+
+    def row(**levels):
+        out = np.zeros(len(fields), dtype=np.int64)
+        out[fields.index("swapped_names")] = lowest["swapped_names"]
+        out[fields.index("other_address")] = lowest["other_address"]
+        for field, level in levels.items():
+            out[fields.index(field)] = lowest[field] if level == "lowest" else level
+        return out
+
+    rows = np.stack([
+        row(email="lowest", phone=-1, company=-1),        # names, another address, nothing else: alone
+        row(email=-1, phone=-1, company="lowest"),        # names, another company: alone
+        row(email="lowest", phone=-1, company=0),         # the company agrees
+        row(email="lowest", phone=1, company="lowest"),   # a phone one digit apart agrees
+        row(email=-1, phone=-1, company=-1),              # no contact on one side: nothing differs
+        row(first_name="lowest", email="lowest", phone=-1, company=-1),  # a different first name: alone too
+    ])
+    assert names_alone(rows, SETTINGS).tolist() == [True, True, False, False, False, True]
+
+
 def test_decisions_carry_field_values_and_weights():
     decided = _pair(BOB, {**BOB, "first_name": "Bob"}).decisions.row(0, named=True)
     assert decided["first_name_similarity"] == 1.0 and decided["email_similarity"] == 1.0
