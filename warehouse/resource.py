@@ -6,7 +6,11 @@ from contextlib import ExitStack
 from typing import Optional
 
 import polars as pl
-from dagster import ConfigurableResource, InitResourceContext, InputContext, IOManager, OutputContext, io_manager
+from dagster import (
+    ConfigurableResource, DagsterInvariantViolationError, InitResourceContext, InputContext, IOManager, OutputContext,
+    io_manager,
+)
+from dagster._core.execution.plan.outputs import StepOutputHandle  # the key of execute_in_process's output capture
 from pydantic import PrivateAttr
 
 from schemas.sources import CRM_SOURCES, LEAD_SOURCES
@@ -94,6 +98,18 @@ def _readers_in_run(context: OutputContext) -> int:
         return 0
 
 
+def _uncapture(context: OutputContext) -> None:
+    """Let go of the copy `execute_in_process` (what `leadflow run` uses) keeps of every output for the run's result
+    (`output_for_node`): a staging frame is in its table, and kept there too every frame of the run lived until the
+    run ended (1.5 GB of frames at a million records). Nothing reads our outputs from the result."""
+    try:
+        capture = context.step_context.output_capture
+    except (AttributeError, DagsterInvariantViolationError):  # a direct invocation: no step context
+        return
+    if capture:
+        capture.pop(StepOutputHandle(context.step_key, context.name), None)
+
+
 class StagingTableIOManager(IOManager):
     """A step's output frame becomes the staging table its asset key names (`staging/lead_records` ->
     staging.lead_records, replaced each run); a step's input is read back from it.
@@ -114,6 +130,7 @@ class StagingTableIOManager(IOManager):
         table = _table_of(path)
         self._handed.pop(table, None)
         self.warehouse.session().replace_table(table, obj)
+        _uncapture(context)
         readers = _readers_in_run(context)
         if readers and all(_round_trips(dtype) for dtype in obj.schema.values()):
             self._handed[table] = [obj, readers]

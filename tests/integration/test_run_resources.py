@@ -84,3 +84,38 @@ def test_a_staging_frame_is_let_go_once_its_last_loading_reader_has_it(tmp_path)
         "warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")), "io_manager": staging_tables})
     assert result.success
     assert seen["held"] == []  # numbers: its one loading reader has it; doubled: nothing loads it
+
+
+def test_a_run_in_process_keeps_no_copy_of_the_staging_frames_for_its_result(tmp_path):
+    """`execute_in_process` (what `leadflow run` uses) keeps every output for `output_for_node`; a staging frame is in
+    its table, so the IO manager lets go of that copy: frames no longer live until the run ends."""
+    import weakref
+
+    import polars as pl
+    from dagster import AssetIn, asset, materialize
+
+    from warehouse.resource import WarehouseResource, staging_tables
+
+    made = {}
+
+    @asset(key=["staging", "numbers"])
+    def numbers():
+        frame = pl.DataFrame({"n": [1, 2, 3]})
+        made["numbers"] = weakref.ref(frame)
+        return frame
+
+    @asset(key=["staging", "later"], ins={"numbers": AssetIn(["staging", "numbers"])})
+    def later(numbers):
+        return numbers.head(1)
+
+    @asset(key=["staging", "last"], deps=[["staging", "later"]])
+    def last():
+        import gc
+        gc.collect()
+        made["alive_at_the_end"] = made["numbers"]() is not None
+        return pl.DataFrame({"n": [0]})
+
+    result = materialize([numbers, later, last], resources={
+        "warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")), "io_manager": staging_tables})
+    assert result.success
+    assert made["alive_at_the_end"] is False
