@@ -182,9 +182,10 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     must = _positions(records, list(must_link))
     cannot = _positions(records, list(cannot_link))
     together = _positions(records, list(keep_together))
-    decisions = scored.with_row_index("_pair").sort(["match_probability", "_pair"], descending=[True, False])
-    edges = decisions.filter(pl.col("decision") == "match").select(
-        "_pair", "left", "right", "match_probability", "reason")
+    # the match edges strongest first (ties: the earlier pair); only they are sorted, not every explained pair
+    edges = scored.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_pair"), "left", "right", "match_probability",
+                          "reason", "decision").filter(pl.col("decision") == "match").drop("decision").sort(
+        ["match_probability", "_pair"], descending=[True, False])
     batch = (records["kind"] == "batch").to_numpy()
     component = _components(records, edges, must + together)
     slow = _constrained_components(records, component, batch, must + together, cannot, settings)
@@ -205,15 +206,17 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         parts.append(slow_assignments)
     position = records.select("record_key").with_row_index("_row")
     assignments = pl.concat(parts, how="vertical_relaxed").join(position, on="record_key").sort("_row").drop("_row")
-    decisions = decisions.sort("_pair").with_columns(
-        pl.Series("_refused", [refused.get(i) for i in range(decisions.height)], dtype=pl.Utf8)
-    ).with_columns(
+    if not refused:
+        return assignments, scored, healable
+    why = pl.repeat(None, scored.height, dtype=pl.Utf8, eager=True).alias("_refused").scatter(
+        np.fromiter(refused, dtype=np.int64, count=len(refused)), list(refused.values()))
+    decisions = scored.with_columns(why).with_columns(
         pl.when(pl.col("_refused").is_not_null()).then(pl.lit("review")).otherwise(pl.col("decision"))
         .alias("decision"),
         pl.when(pl.col("_refused").is_not_null())
         .then(pl.concat_str(pl.lit("kept apart: "), pl.col("_refused"), pl.lit("; "), pl.col("reason")))
         .otherwise(pl.col("reason")).alias("reason"),
-    ).drop("_pair", "_refused")
+    ).drop("_refused")
     return assignments, decisions, healable
 
 

@@ -11,7 +11,7 @@ import polars as pl
 
 from dedupe.cluster import cluster_records
 from dedupe.model import FittedModel
-from dedupe.blocking_keys import with_blocking_keys
+from dedupe.blocking_keys import BLOCKING_KEY_COLUMNS, with_blocking_keys
 from dedupe.engines import ComparisonEngine
 from dedupe.scoring import explained_pairs, score_candidates
 from dedupe.settings import MatchSettings
@@ -65,16 +65,20 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     accepted = _positions_of(records, must_link) if settings.verdict_weight and must_link else None
     # past settings.explain_every_pair_up_to only the pairs not rejected are kept and explained
     candidates = score_candidates(records, settings, accepted=accepted, engine=engine, rejected_kept=False)
+    records = records.drop([c for c in BLOCKING_KEY_COLUMNS if c in records.columns])  # blocking is done
     pairs_by_decision = candidates.counts()
     scored = explained_pairs(records, candidates, settings, np.arange(len(candidates)))
+    pairs_per_pass, model, blocks_skipped = candidates.pairs_per_pass, candidates.model, candidates.blocks_skipped
+    del candidates  # the kept pairs and the encoded records: explained now
     assignments, decisions, healable = cluster_records(records, scored, settings, must_link, cannot_link,
                                                        retired_ids, keep_together)
-    keys = records.select(pl.int_range(pl.len()).alias("_i"), "record_key", "kind")
-    decisions = (
-        decisions.join(keys.rename({"_i": "left", "record_key": "left_key", "kind": "left_kind"}), on="left")
-        .join(keys.rename({"_i": "right", "record_key": "right_key", "kind": "right_kind"}), on="right")
-        .drop("left", "right")
-    )
+    del scored
+    # positions to record keys by gathering (no join: a join rebuilds every column of the explained pairs)
+    left, right = decisions["left"], decisions["right"]
+    decisions = decisions.drop("left", "right").with_columns(
+        records["record_key"].gather(left).alias("left_key"), records["kind"].gather(left).alias("left_kind"),
+        records["record_key"].gather(right).alias("right_key"), records["kind"].gather(right).alias("right_kind"))
+    del left, right
     # a batch record is always on the left, so the explanation reads "new record vs. what it met"
     swap = (pl.col("left_kind") != "batch") & (pl.col("right_kind") == "batch")
     decisions = decisions.with_columns(
@@ -84,8 +88,7 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
         pl.when(swap).then(pl.col("left_kind")).otherwise(pl.col("right_kind")).alias("right_kind"),
     )
     decisions = review_band(decisions, records, assignments, settings)
-    return Resolution(assignments, decisions, candidates.pairs_per_pass, candidates.model, pairs_by_decision,
-                      healable, candidates.blocks_skipped)
+    return Resolution(assignments, decisions, pairs_per_pass, model, pairs_by_decision, healable, blocks_skipped)
 
 
 JOINED_THROUGH_OTHERS = "joined through other records; "
@@ -104,13 +107,17 @@ def review_band(decisions: pl.DataFrame, records: pl.DataFrame, assignments: pl.
     lead = pl.concat([assignments.select("record_key", "lead_id"),
                       records.filter(pl.col("lead_id").is_not_null()).select("record_key", "lead_id")]).unique(
         "record_key")
-    decisions = decisions.join(lead.rename({"record_key": "left_key", "lead_id": "_ll"}), on="left_key", how="left") \
-        .join(lead.rename({"record_key": "right_key", "lead_id": "_lr"}), on="right_key", how="left")
-    moot = review & (pl.col("_ll") == pl.col("_lr")).fill_null(False)
-    decisions = decisions.with_columns(
+    # the lead of each side, on the two key columns alone (joining the whole frame would rebuild every column)
+    ends = decisions.select("left_key", "right_key").join(
+        lead.rename({"record_key": "left_key", "lead_id": "_ll"}), on="left_key", how="left", maintain_order="left"
+    ).join(lead.rename({"record_key": "right_key", "lead_id": "_lr"}), on="right_key", how="left", maintain_order="left")
+    same_lead = (ends["_ll"] == ends["_lr"]).fill_null(False).alias("_same_lead")
+    del ends
+    moot = review & pl.col("_same_lead")
+    decisions = decisions.with_columns(same_lead).with_columns(
         pl.when(moot).then(pl.lit("match")).otherwise(pl.col("decision")).alias("decision"),
         pl.when(moot).then(pl.lit(JOINED_THROUGH_OTHERS) + pl.col("reason")).otherwise(pl.col("reason")).alias("reason"),
-    ).drop("_ll", "_lr")
+    ).drop("_same_lead")
     if settings.review_max_share is None:
         return decisions
     budget = math.ceil(settings.review_max_share * int((records["kind"] == "batch").sum()))
