@@ -5,7 +5,7 @@ resources of one inbox and warehouse.
 code location loads, each setting comes from its environment variable where one is set (as a `dagster.EnvVar`,
 so the UI shows where it came from), else from its default: LEADFLOW_INBOX (data/sample), LEADFLOW_WAREHOUSE
 (data/leadflow.duckdb), LEADFLOW_RULES, LEADFLOW_MATCH_SETTINGS, LEADFLOW_SOURCES, LEADFLOW_FIRMOGRAPHICS,
-LEADFLOW_DUCKDB_MEMORY_LIMIT (512MB), LEADFLOW_ENRICHMENT_URL and LEADFLOW_ENRICHMENT_API_KEY (the enrichment
+LEADFLOW_DUCKDB_MEMORY_LIMIT (256MB), LEADFLOW_ENRICHMENT_URL and LEADFLOW_ENRICHMENT_API_KEY (the enrichment
 API; without a URL the firmographics file is used), LEADFLOW_ENRICHMENT_SETTINGS, LEADFLOW_OVERRIDES (statuses, ranks and owners a person set),
 LEADFLOW_SCHEDULE_CRON (`0 6 * * 1`), LEADFLOW_TIMEZONE (UTC),
 LEADFLOW_QUARANTINE_RATE_WARN (0.05) and LEADFLOW_INBOX_MAX_AGE_DAYS (8); alerts: LEADFLOW_ALERT_WEBHOOK and

@@ -74,7 +74,7 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
     columns = sorted(set(wh.columns("staging.normalized_records")) & set(wh.columns("core.lead_sources")))
     decision_columns = sorted(set(wh.columns("staging.match_decisions")) & set(wh.columns("core.match_decisions")))
     # the transaction holds the import's new rows until it commits, next to the joins over every published lead:
-    # at the session's default 512MB a warehouse of a few million leads ran out of memory here
+    # at 512MB (the session default then) a warehouse of a few million leads ran out of memory here
     with wh.memory_at_least(PUBLISH_MEMORY_LIMIT), wh.transaction():
         counts = {"records_superseded": supersede_earlier_versions(wh, run_id, now)}
         counts["lead_sources"] = wrote(wh.insert_from("insert_lead_sources", "core.lead_sources",

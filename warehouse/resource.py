@@ -29,7 +29,7 @@ class WarehouseResource(ConfigurableResource):
     session serves every step and check of the run and is closed when the run ends."""
 
     path: str
-    memory_limit: Optional[str] = None  # DuckDB buffer pool; default LEADFLOW_DUCKDB_MEMORY_LIMIT or 512MB
+    memory_limit: Optional[str] = None  # DuckDB buffer pool; default LEADFLOW_DUCKDB_MEMORY_LIMIT or 256MB
     # a run started by the schedule, the sensor or the UI while `leadflow run` holds the warehouse waits this long
     # for it (the run queue cannot see `leadflow run`, which runs in its own process); `leadflow run` itself takes
     # the lock first (--wait) and holds it, so this never makes it wait

@@ -29,3 +29,21 @@ def test_memory_at_least_leaves_a_higher_limit_alone_and_restores_after_an_error
             with wh.memory_at_least("2GB"):
                 1 / 0
         assert _limit(wh) == before
+
+
+def test_the_default_buffer_is_small_and_the_marts_raise_it_for_their_own_transaction(tmp_path, monkeypatch):
+    """The run's sessions keep DuckDB's cache small (it shares the process with polars); a mart rebuild scans whole
+    tables and gets 1GB for its transaction, then the session's limit again."""
+    from warehouse.marts import MART_FILES, rebuild_marts
+
+    monkeypatch.delenv("LEADFLOW_DUCKDB_MEMORY_LIMIT", raising=False)
+    with Warehouse(tmp_path / "w.duckdb").connect() as wh:
+        before = _limit(wh)
+        assert before == "244.1 MiB"  # 256MB as DuckDB reads it back
+        seen = []
+        real_run = wh.run
+        monkeypatch.setattr(wh, "run", lambda name, **params: (seen.append(_limit(wh)), real_run(name, **params))[1])
+        for sql_file in MART_FILES:
+            rebuild_marts(wh, sql_file)
+        assert seen == ["953.6 MiB"] * len(MART_FILES)
+        assert _limit(wh) == before
