@@ -32,13 +32,20 @@ def _keyed(records: pl.DataFrame, keys: tuple[str, ...]) -> pl.LazyFrame:
     ).drop_nulls(list(keys)).with_columns(pl.struct(list(keys)).rank("dense").cast(pl.UInt32).alias("_block"))
 
 
-def _placed(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | None = None) -> pl.DataFrame:
+def _placed(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | None = None
+            ) -> tuple[pl.DataFrame, dict[str, int] | None]:
     """The records a pass may pair (`_i`, `_batch`, `_block`): a value for every key, in a block of two or more
     records and at most `max_block_size`. Made once per pass; its pairs, their count and each record's block id
-    are read from it."""
-    size = pl.len().over("_block")
-    return _keyed(records, keys).filter(
-        (size > 1) & (size <= max_block_size) if max_block_size else size > 1).select("_i", "_batch", "_block").collect()
+    are read from it. With a cap, also what it skipped: the blocks over the cap that hold a batch record, and their
+    records (counted from the same block sizes: the keys are ranked once per pass)."""
+    sized = _keyed(records, keys).select("_i", "_batch", "_block", pl.len().over("_block").alias("_size")).collect()
+    size = pl.col("_size")
+    placed = sized.filter((size > 1) & (size <= max_block_size) if max_block_size else size > 1).drop("_size")
+    if not max_block_size:
+        return placed, None
+    over = sized.filter(size > max_block_size).group_by("_block").agg(pl.len(), pl.col("_batch").any()).filter(
+        "_batch")
+    return placed, {"blocks": over.height, "records": int(over["len"].sum() or 0)}
 
 
 def _rule_pairs(placed: pl.DataFrame, link_only: bool) -> pl.LazyFrame:
@@ -108,7 +115,7 @@ def _sorted_union(placed: list[pl.DataFrame], names: list[str], link_only: bool)
 
 
 def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False,
-                    with_passes: bool = False):
+                    with_passes: bool = False, skipped: dict[str, dict[str, int]] | None = None):
     """The union of the blocking passes: (left, right) int32 positions into `records`, higher position on
     the left, sorted by pair.
 
@@ -119,13 +126,21 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
     read in place (no second 8-byte array per pair).
 
     `with_passes`: also return, per pair, one bit per blocking pass that proposed it (the pairs that agree on all
-    of its keys, in blocks within its size cap), read from each record's block id on that pass."""
+    of its keys, in blocks within its size cap), read from each record's block id on that pass.
+
+    `skipped`: filled, per pass with a `max_block_size`, with the blocks holding a batch record that it skipped for
+    being larger, and their records: what a run's metadata shows, so a pass that stopped proposing pairs does not go
+    unnoticed (large blocks of earlier leads alone are not this import's)."""
     passes = len(settings.blocking)
     flag_type = np.uint8 if passes <= 8 else np.uint16 if passes <= 16 else np.uint32
     if not settings.blocking or records.is_empty():
         empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
         return (*empty, np.zeros(0, dtype=flag_type)) if with_passes else empty
-    placed = [_placed(records, rule.keys, rule.max_block_size) for rule in settings.blocking]
+    made = [_placed(records, rule.keys, rule.max_block_size) for rule in settings.blocking]
+    placed = [frame for frame, _ in made]
+    if skipped is not None:
+        skipped.update({rule.name: counts for rule, (_, counts) in zip(settings.blocking, made) if counts is not None})
+    del made
     pairs = _sorted_union(placed, [rule.name for rule in settings.blocking], link_only)
     if sys.byteorder == "little" and records.height < 1 << 31:  # a pair is (lower, higher) as two int32 words
         halves = pairs.view(np.int32)
@@ -143,21 +158,6 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
             a, b = ids[left[start:start + COMPARE_CHUNK]], ids[right[start:start + COMPARE_CHUNK]]
             agrees[start:start + len(a)] |= ((a == b) & (a != 0)).astype(flag_type) * flag
     return left, right, agrees
-
-
-def skipped_blocks(records: pl.DataFrame, settings: MatchSettings) -> dict[str, dict[str, int]]:
-    """Per pass with a `max_block_size`, the blocks holding a batch record that it skipped for being larger, and
-    their records: what a run's metadata shows, so a pass that stopped proposing pairs does not go unnoticed (large
-    blocks of earlier leads alone are not this import's)."""
-    skipped = {}
-    for rule in settings.blocking:
-        if not rule.max_block_size or records.is_empty():
-            continue
-        sizes = _keyed(records, rule.keys).group_by("_block").agg(pl.len(), pl.col("_batch").any()).filter(
-            (pl.col("len") > rule.max_block_size) & pl.col("_batch"))
-        blocks, members = sizes.select(pl.len().alias("blocks"), pl.col("len").sum()).collect().row(0)
-        skipped[rule.name] = {"blocks": int(blocks), "records": int(members or 0)}
-    return skipped
 
 
 def random_pairs(records: pl.DataFrame, n: int, seed: int, link_only: bool = False) -> tuple[np.ndarray, np.ndarray]:

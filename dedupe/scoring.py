@@ -24,7 +24,6 @@ from dedupe.engines import ComparisonEngine, LocalEngine, chunked
 from dedupe.guards import DECISIONS, capped_at_review, decision_codes
 from dedupe.linkage import (
     COMPARE_CHUNK, candidate_pairs, compare, compare_pairs, encoded_records, random_pairs, score_pairs,
-    skipped_blocks,
 )
 from dedupe.model import (
     FittedModel, configured_model, decode_patterns, estimate_by_sessions, estimate_u, match_weights, pattern_codes,
@@ -59,7 +58,7 @@ class Candidates:
     model: FittedModel
     encoded: Encoded = field(repr=False)
     term_frequencies: dict = field(repr=False)
-    blocks_skipped: dict[str, dict[str, int]] = field(default_factory=dict)  # linkage.skipped_blocks
+    blocks_skipped: dict[str, dict[str, int]] = field(default_factory=dict)  # candidate_pairs(skipped=)
     decided: dict[str, int] | None = None  # pairs per decision, when only some pairs are kept (`rejected_kept`)
 
     def __len__(self) -> int:
@@ -137,8 +136,8 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
     `settings.explain_every_pair_up_to` pairs only those decided match or review are kept (decided slice by slice:
     no probability or decision array for the tens of millions of rejected pairs), and `counts()` still covers
     every pair."""
-    blocks_skipped = skipped_blocks(records, settings)
-    left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True)
+    blocks_skipped: dict[str, dict[str, int]] = {}
+    left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True, skipped=blocks_skipped)
     encoded = encoded_records(records, settings)
     # int16 when the settings have at most 32,768 patterns
     dtype = np.int16 if math.prod(pattern_radices(settings)) <= 1 << 15 else np.int32
