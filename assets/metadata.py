@@ -28,9 +28,11 @@ def typed(values: Mapping[str, Any]) -> dict[str, MetadataValue]:
     return out
 
 
-def counts_by(frame: pl.DataFrame, column: str) -> MetadataValue:
-    """How many rows hold each value of `column` (null shown as `none`), as JSON."""
-    counts = frame.group_by(column).len().sort(column, nulls_last=True)
+def counts_by(frame: pl.DataFrame, column: str, weight: str | None = None) -> MetadataValue:
+    """How many rows hold each value of `column` (null shown as `none`), as JSON; with `weight`, the sum of that
+    column instead (a frame of counts already)."""
+    counted = pl.col(weight).sum() if weight else pl.len()
+    counts = frame.group_by(column).agg(counted).sort(column, nulls_last=True)
     return MetadataValue.json({("none" if k is None else str(k)): int(n) for k, n in counts.iter_rows()})
 
 

@@ -40,11 +40,12 @@ def lead_qualification(lead_profiles: pl.DataFrame, lead_accounts: pl.DataFrame,
     candidates = lead_candidates(lead_profiles, lead_accounts, published, accounts, crm_leads, crm_campaigns,
                                  active_overrides(stored_overrides(wh), new_overrides), rule_set)
     result = qualify_leads(candidates, published, current_assignments(wh), routing_state(wh), rule_set,
-                           run_date.moment())
+                           run_date.moment(), keep_evaluated=False)
+    evaluated = result.evaluated_counts
     yield Output(result.leads, "lead_qualification", metadata=typed({
-        "leads_evaluated": result.evaluated.height, "leads_changed": result.leads.height,
-        "rules_version": rule_set.version, "by_status": counts_by(result.evaluated, "status"),
-        "by_rank": counts_by(result.evaluated, "rank"), "preview": masked_preview(result.leads, PREVIEW)}))
+        "leads_evaluated": int(evaluated["leads"].sum()), "leads_changed": result.leads.height,
+        "rules_version": rule_set.version, "by_status": counts_by(evaluated, "status", weight="leads"),
+        "by_rank": counts_by(evaluated, "rank", weight="leads"), "preview": masked_preview(result.leads, PREVIEW)}))
     yield Output(result.status_changes, "status_changes", metadata=typed({
         "status_changes": result.status_changes.height, "by_rule": counts_by(result.status_changes, "rule_id")}))
     yield Output(result.assignments, "assignments", metadata=typed({

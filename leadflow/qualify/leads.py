@@ -44,14 +44,19 @@ def lead_candidates(touched: pl.DataFrame, lead_accounts: pl.DataFrame, publishe
     (the company's, when its country is known), its CRM lead's status (mapped by `crm_statuses`), rank, owner,
     creation date and source (which the lead keeps), its first-touch campaign's channel, and the overrides a person
     set (`overrides`: lead_id, field, value, source)."""
-    fresh = touched.join(lead_accounts.select("lead_id", "account_id"), on="lead_id", how="left")
-    fresh = fresh.select(*[c for c in ("lead_id", *PROFILE_FIELDS, "account_id") if c in fresh.columns]).join(
+    # built as one lazy query, collected once: every published lead goes through it (4.8 million at scale), and
+    # each step made eagerly is another copy of them all
+    published = published.lazy()
+    fresh = touched.lazy().join(lead_accounts.lazy().select("lead_id", "account_id"), on="lead_id", how="left")
+    fresh = fresh.select(*[c for c in ("lead_id", *PROFILE_FIELDS, "account_id") if c in touched.columns
+                           or c == "account_id"]).join(
         published.select("lead_id", *(c for c in PUBLISHED_STATE if c != "account_id")), on="lead_id", how="left")
-    rest = published.join(touched.select("lead_id"), on="lead_id", how="anti").with_columns(
+    rest = published.join(touched.lazy().select("lead_id"), on="lead_id", how="anti").with_columns(
         pl.col("converted_at").alias("converted_event_at"))
     columns = dict.fromkeys(["lead_id", *PROFILE_FIELDS, *PUBLISHED_STATE])
-    frame = pl.concat([fresh, rest.select([c for c in columns if c in rest.columns])], how="diagonal_relaxed")
-    company = accounts.select("account_id", pl.col("owner").alias("account_owner"),
+    have = set(rest.collect_schema().names())
+    frame = pl.concat([fresh, rest.select([c for c in columns if c in have])], how="diagonal_relaxed")
+    company = accounts.lazy().select("account_id", pl.col("owner").alias("account_owner"),
                               pl.col("is_customer").alias("is_existing_customer"), "industry", "employee_count",
                               *(pl.col(c).alias(f"_company_{c}") for c in LOCATION))
     known = pl.col("_company_country").is_not_null()
@@ -60,24 +65,24 @@ def lead_candidates(touched: pl.DataFrame, lead_accounts: pl.DataFrame, publishe
         *(pl.when(known).then(pl.col(f"_company_{c}")).otherwise(pl.col(c)).alias(c) for c in LOCATION),
         pl.col("is_existing_customer").fill_null(False),
     ).drop(*(f"_company_{c}" for c in LOCATION))
-    crm = crm_leads.select(pl.col("lead_id").alias("crm_lead_id"), pl.col("owner").alias("crm_owner"),
+    crm = crm_leads.lazy().select(pl.col("lead_id").alias("crm_lead_id"), pl.col("owner").alias("crm_owner"),
                            pl.col("status").str.strip_chars().str.to_lowercase().replace_strict(
                                rules.crm_statuses, default=None, return_dtype=pl.Utf8).alias("_crm_status"),
                            pl.col("rank").alias("_crm_rank"), pl.col("created_at").alias("_crm_created_at"),
                            pl.col("source").alias("_crm_source"))
     frame = frame.join(crm, on="crm_lead_id", how="left").join(
-        campaigns.select("campaign_id", pl.col("channel").alias("campaign_channel")).unique("campaign_id"),
+        campaigns.lazy().select("campaign_id", pl.col("channel").alias("campaign_channel")).unique("campaign_id"),
         on="campaign_id", how="left").with_columns(
         pl.coalesce("_crm_created_at", "created_at", "first_touch_at").alias("created_at"),
         pl.coalesce("_crm_source", "source").alias("source"),
     )
-    return with_overrides(frame, overrides, rules)
+    return with_overrides(frame, overrides, rules).collect()
 
 
-def with_overrides(frame: pl.DataFrame, overrides: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def with_overrides(frame: pl.LazyFrame, overrides: pl.DataFrame, rules: Rules) -> pl.LazyFrame:
     """status_override / rank_override / owner_override and their sources: an overrides file's value beats the
     CRM's (a CRM status that `crm_statuses` maps; a CRM rank that is one of the rules' ranks)."""
-    wanted = overrides.select("lead_id", "field", "value", "source")
+    wanted = overrides.lazy().select("lead_id", "field", "value", "source")
     for field in ("status", "rank", "owner"):
         mine = wanted.filter(pl.col("field") == field).select(
             "lead_id", pl.col("value").alias(f"_{field}_file"), pl.col("source").alias(f"_{field}_file_source"))
@@ -125,14 +130,16 @@ def published_rows(evaluated: pl.DataFrame, transitions: pl.DataFrame, current: 
 
 @dataclass(frozen=True)
 class Qualification:
-    """A run's lifecycle and routing: changed lead rows, status changes, new assignments, the routing state, and
-    every lead as evaluated (for simulations and explanations)."""
+    """A run's lifecycle and routing: changed lead rows, status changes, new assignments, the routing state, how many
+    leads were evaluated per status and rank, and (when asked for) every lead as evaluated, for simulations and
+    explanations."""
 
     leads: pl.DataFrame
     status_changes: pl.DataFrame
     assignments: pl.DataFrame
     routing_state: pl.DataFrame
-    evaluated: pl.DataFrame
+    evaluated_counts: pl.DataFrame  # status, rank, leads
+    evaluated: pl.DataFrame | None = None
 
 
 # leads evaluated together: the rules, routing and change detection of a slice hold a few copies of its rows
@@ -141,31 +148,37 @@ QUALIFY_SLICE = 250_000
 
 def qualify_leads(candidates: pl.DataFrame, published: pl.DataFrame, current_assignments: pl.DataFrame,
                   routing_state: pl.DataFrame, rules: Rules, as_of: datetime, now: datetime | None = None,
-                  slice_leads: int = QUALIFY_SLICE) -> Qualification:
+                  slice_leads: int = QUALIFY_SLICE, keep_evaluated: bool = True) -> Qualification:
     """Evaluate the lifecycle of every candidate (score, rank, assessment, status) and route it; return what
     changed.
 
     The leads go through in slices of `slice_leads`, in the order round-robin hands out leads (created_at, then
     lead_id): a lead's rules and its change read only that lead, and the routing state each slice leaves is where
     the next one starts, so the result is the one of all the leads at once, with a slice's working copies in memory
-    instead of every lead's (4.8 million leads took 21.8 GiB at once)."""
+    instead of every lead's (4.8 million leads took 21.8 GiB at once). Each slice is gathered from `candidates` by
+    that order (no sorted copy of every candidate). Without `keep_evaluated` only the counts per status and rank of
+    the evaluated leads are kept, not every lead as evaluated (what a run needs; a simulation wants the leads)."""
     now = now or datetime.now()
-    if candidates.height > slice_leads:
-        candidates = candidates.sort("created_at", "lead_id", nulls_last=False)
-    parts, state = [], routing_state
+    order = (candidates.select(pl.arg_sort_by("created_at", "lead_id", nulls_last=False)).to_series()
+             if candidates.height > slice_leads else None)
+    parts, counts, state = [], [], routing_state
     for start in range(0, max(candidates.height, 1), slice_leads):
-        part = candidates.slice(start, slice_leads)
+        part = candidates.slice(start, slice_leads) if order is None else candidates[order.slice(start, slice_leads)]
         ids = part.select("lead_id")
         lifecycle = evaluate_lifecycle(part, rules, as_of)
+        del part
         routed = route_leads(lifecycle.leads, current_assignments.join(ids, on="lead_id", how="semi"), state, rules,
                              as_of)
         rows = published_rows(routed.leads.with_columns(pl.lit(rules.version).alias("rules_version")),
                               lifecycle.transitions, published.join(ids, on="lead_id", how="semi"), now)
         changes = lifecycle.transitions.join(rows.select("lead_id"), on="lead_id", how="semi")
-        parts.append((rows, changes, routed.assignments, routed.leads))
+        counts.append(routed.leads.group_by("status", "rank").agg(pl.len().alias("leads")))
+        parts.append((rows, changes, routed.assignments, routed.leads if keep_evaluated else None))
         state = routed.state  # every member of the state it started from, with this slice's leads added
 
     def joined(k: int) -> pl.DataFrame:
         return parts[0][k] if len(parts) == 1 else pl.concat([p[k] for p in parts], how="diagonal_relaxed")
-    return Qualification(joined(0), joined(1), joined(2), state, joined(3))
-
+    evaluated_counts = pl.concat(counts).group_by("status", "rank").agg(pl.col("leads").sum()).sort(
+        "status", "rank", nulls_last=True)
+    return Qualification(joined(0), joined(1), joined(2), state, evaluated_counts,
+                         joined(3) if keep_evaluated else None)

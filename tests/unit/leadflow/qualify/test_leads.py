@@ -178,3 +178,14 @@ def test_leads_qualified_in_slices_get_what_all_at_once_gives():
         keys = [c for c in ("lead_id", "changed_at", "rule_id") if c in a.columns]
         assert a.sort(keys).equals(b.select(a.columns).sort(keys)), name
     assert whole.routing_state.equals(sliced.routing_state)
+    assert whole.evaluated_counts.equals(sliced.evaluated_counts)
+    assert whole.evaluated_counts["leads"].sum() == whole.evaluated.height == candidates.height
+    by_status = whole.evaluated.group_by("status", "rank").len()
+    assert whole.evaluated_counts.join(by_status, on=["status", "rank"], nulls_equal=True).filter(
+        pl.col("leads") != pl.col("len")).is_empty()
+    # a run keeps the counts, not every lead as evaluated: the same result otherwise
+    lean = qualify_leads(candidates, published_frame, current, state, RULES, AS_OF, NOW, slice_leads=7,
+                         keep_evaluated=False)
+    assert lean.evaluated is None and lean.evaluated_counts.equals(whole.evaluated_counts)
+    for name in ("leads", "status_changes", "assignments", "routing_state"):
+        assert getattr(lean, name).equals(getattr(sliced, name)), name
