@@ -52,6 +52,30 @@ def new_lead_id(first_record_key: str) -> str:
     return "LF-" + hashlib.sha1(first_record_key.encode("utf-8")).hexdigest()[:12].upper()
 
 
+class _TakenIds:
+    """The lead ids a new lead must not take: every live lead's (`records`' lead_id: millions at scale), the re-opened
+    ones and those merged away (`extra`). The live ids are looked up in polars for all first-choice ids at once
+    (`expect`), not turned into a Python set of millions; an id outside that batch (a salted retry, rare) is looked
+    up on its own."""
+
+    def __init__(self, records: pl.DataFrame, extra: set[str], expect: list[str]):
+        self._live = records["lead_id"]
+        wanted = pl.Series(expect, dtype=pl.Utf8)
+        self._checked = set(expect)
+        self._taken = set(extra) | set(wanted.filter(wanted.is_in(self._live.implode())).to_list())
+
+    def __contains__(self, lead_id: str) -> bool:
+        if lead_id not in self._checked:
+            self._checked.add(lead_id)
+            if (self._live == lead_id).any():
+                self._taken.add(lead_id)
+        return lead_id in self._taken
+
+    def add(self, lead_id: str) -> None:
+        self._checked.add(lead_id)
+        self._taken.add(lead_id)
+
+
 _ATTRIBUTES = {"lead_ids": "lead_id", "originals": "original_lead_id", "contact_ids": "contact_id",
                "crm_lead_ids": "crm_lead_id", "domains": "domain", "emails": "email"}
 
@@ -64,11 +88,12 @@ class _Clusters:
     def __init__(self, records: pl.DataFrame, touched_rows: set[int]):
         if "original_lead_id" not in records.columns:
             records = records.with_columns(pl.lit(None, dtype=pl.Utf8).alias("original_lead_id"))
-        self.lead_of = records["lead_id"].to_list()
+        rows = sorted(touched_rows)
+        # the lead of each touched row only (the rows `node` is asked about), not a list of every record
+        self.lead_of = dict(zip(rows, records["lead_id"].gather(rows).to_list())) if rows else {}
         self.parent: dict = {}
         self.parts: dict = {}
         self.alias: dict[str, str] = {}
-        rows = sorted(touched_rows)
         picked = records.select(*_ATTRIBUTES.values()).with_row_index("_i").filter(
             pl.col("_i").is_in(pl.Series(rows, dtype=pl.UInt32).implode()))
         lead_ids = {self.lead_of[i] for i in rows} - {None}
@@ -280,9 +305,11 @@ def _assign_unconstrained(records: pl.DataFrame, rows: np.ndarray, component: np
         pl.col("contact_id").drop_nulls().min().alias("contact_id"),
         pl.col("crm_lead_id").drop_nulls().min().alias("crm_lead_id"),
         pl.col("record_key").filter(pl.col("_batch")).min().alias("_first"))
-    taken = set(records["lead_id"].drop_nulls().unique().to_list()) | retired_ids
+    extra = set(retired_ids)
     if "original_lead_id" in records.columns:
-        taken |= set(records["original_lead_id"].drop_nulls().to_list())
+        extra |= set(records["original_lead_id"].drop_nulls().to_list())
+    taken = _TakenIds(records, extra, [new_lead_id(first) for first, lead in zip(per["_first"], per["_lead"])
+                                       if lead is None])
     new_ids = []
     for first, lead in zip(per["_first"].to_list(), per["_lead"].to_list()):
         if lead is not None:
@@ -354,11 +381,11 @@ def _cluster_greedily(records: pl.DataFrame, edges: pl.DataFrame, batch_rows: li
 
 def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Clusters, best_score: dict,
                 best_reason: dict, retired_ids: set[str]) -> pl.DataFrame:
-    keys = records["record_key"].to_list()
-    original = (records["original_lead_id"].to_list() if "original_lead_id" in records.columns
-                else [None] * records.height)
-    preferred = (records["preferred_lead_id"].to_list() if "preferred_lead_id" in records.columns
-                 else [None] * records.height)
+    # per batch row (the only rows read below), not lists of every record
+    def of_batch(column: str) -> dict:
+        values = records[column].gather(batch_rows).to_list() if column in records.columns else [None] * len(batch_rows)
+        return dict(zip(batch_rows, values))
+    keys, original, preferred = of_batch("record_key"), of_batch("original_lead_id"), of_batch("preferred_lead_id")
     members: dict = {}
     for i in batch_rows:
         members.setdefault(clusters.find(clusters.node(i)), []).append(i)
@@ -381,8 +408,9 @@ def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Cluster
             kept[root] = lead_id
             kept_ids.add(lead_id)
     # ids a split-off part must not reuse (its first record may be the one the original id was derived from)
-    taken = ({x for x in original if x} | set(records["lead_id"].drop_nulls().unique().to_list())
-             | set(retired_ids))
+    first_choice = [new_lead_id(min(keys[i] for i in nodes)) for root, nodes in members.items()
+                    if not (min(clusters.parts[root].lead_ids, default=None) or kept.get(root))]
+    taken = _TakenIds(records, {x for x in original.values() if x} | set(retired_ids), first_choice)
     rows = []
     for root, nodes in members.items():
         part = clusters.parts[root]

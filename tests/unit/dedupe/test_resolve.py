@@ -411,3 +411,21 @@ def test_past_the_explanation_cap_only_rejected_pairs_are_dropped_and_every_pair
     kept = everything.decisions.filter(pl.col("decision") != "non_match")
     assert capped.decisions.sort("left_key", "right_key").equals(kept.sort("left_key", "right_key"))
     assert capped.assignments.sort("record_key").equals(everything.assignments.sort("record_key"))
+
+
+def test_a_new_lead_never_takes_the_id_of_a_live_lead():
+    """A new lead's id comes from its first record; should a live lead already hold that id (a hash collision), it
+    takes the next salted one. Live ids are looked up in polars for every first choice at once."""
+    from dedupe.cluster import _TakenIds, new_lead_id
+
+    alice = {"first_name": "Alice", "last_name": "Wong", "email": "alice.wong@globex.com", "phone": None,
+             "company": "Globex", "website": None, "country": "US"}
+    known = _people([{"record_key": "k1", **alice}], kind="lead").with_columns(
+        pl.lit(new_lead_id("bob")).alias("lead_id"))
+    resolution = resolve_people(_people([{"record_key": "bob", **BOB}]), known, SETTINGS)
+    (lead_id,) = resolution.assignments["lead_id"].to_list()
+    assert lead_id == new_lead_id("bob\n1")
+    taken = _TakenIds(known, {"LF-RETIRED"}, [new_lead_id("x")])
+    assert new_lead_id("bob") in taken and "LF-RETIRED" in taken and new_lead_id("x") not in taken
+    taken.add(new_lead_id("x"))
+    assert new_lead_id("x") in taken and new_lead_id("y") not in taken
