@@ -44,19 +44,14 @@ def lead_candidates(touched: pl.DataFrame, lead_accounts: pl.DataFrame, publishe
     (the company's, when its country is known), its CRM lead's status (mapped by `crm_statuses`), rank, owner,
     creation date and source (which the lead keeps), its first-touch campaign's channel, and the overrides a person
     set (`overrides`: lead_id, field, value, source)."""
-    # built as one lazy query, collected once: every published lead goes through it (4.8 million at scale), and
-    # each step made eagerly is another copy of them all
-    published = published.lazy()
-    fresh = touched.lazy().join(lead_accounts.lazy().select("lead_id", "account_id"), on="lead_id", how="left")
-    fresh = fresh.select(*[c for c in ("lead_id", *PROFILE_FIELDS, "account_id") if c in touched.columns
-                           or c == "account_id"]).join(
+    fresh = touched.join(lead_accounts.select("lead_id", "account_id"), on="lead_id", how="left")
+    fresh = fresh.select(*[c for c in ("lead_id", *PROFILE_FIELDS, "account_id") if c in fresh.columns]).join(
         published.select("lead_id", *(c for c in PUBLISHED_STATE if c != "account_id")), on="lead_id", how="left")
-    rest = published.join(touched.lazy().select("lead_id"), on="lead_id", how="anti").with_columns(
+    rest = published.join(touched.select("lead_id"), on="lead_id", how="anti").with_columns(
         pl.col("converted_at").alias("converted_event_at"))
     columns = dict.fromkeys(["lead_id", *PROFILE_FIELDS, *PUBLISHED_STATE])
-    have = set(rest.collect_schema().names())
-    frame = pl.concat([fresh, rest.select([c for c in columns if c in have])], how="diagonal_relaxed")
-    company = accounts.lazy().select("account_id", pl.col("owner").alias("account_owner"),
+    frame = pl.concat([fresh, rest.select([c for c in columns if c in rest.columns])], how="diagonal_relaxed")
+    company = accounts.select("account_id", pl.col("owner").alias("account_owner"),
                               pl.col("is_customer").alias("is_existing_customer"), "industry", "employee_count",
                               *(pl.col(c).alias(f"_company_{c}") for c in LOCATION))
     known = pl.col("_company_country").is_not_null()
@@ -65,24 +60,24 @@ def lead_candidates(touched: pl.DataFrame, lead_accounts: pl.DataFrame, publishe
         *(pl.when(known).then(pl.col(f"_company_{c}")).otherwise(pl.col(c)).alias(c) for c in LOCATION),
         pl.col("is_existing_customer").fill_null(False),
     ).drop(*(f"_company_{c}" for c in LOCATION))
-    crm = crm_leads.lazy().select(pl.col("lead_id").alias("crm_lead_id"), pl.col("owner").alias("crm_owner"),
+    crm = crm_leads.select(pl.col("lead_id").alias("crm_lead_id"), pl.col("owner").alias("crm_owner"),
                            pl.col("status").str.strip_chars().str.to_lowercase().replace_strict(
                                rules.crm_statuses, default=None, return_dtype=pl.Utf8).alias("_crm_status"),
                            pl.col("rank").alias("_crm_rank"), pl.col("created_at").alias("_crm_created_at"),
                            pl.col("source").alias("_crm_source"))
     frame = frame.join(crm, on="crm_lead_id", how="left").join(
-        campaigns.lazy().select("campaign_id", pl.col("channel").alias("campaign_channel")).unique("campaign_id"),
+        campaigns.select("campaign_id", pl.col("channel").alias("campaign_channel")).unique("campaign_id"),
         on="campaign_id", how="left").with_columns(
         pl.coalesce("_crm_created_at", "created_at", "first_touch_at").alias("created_at"),
         pl.coalesce("_crm_source", "source").alias("source"),
     )
-    return with_overrides(frame, overrides, rules).collect()
+    return with_overrides(frame, overrides, rules)
 
 
-def with_overrides(frame: pl.LazyFrame, overrides: pl.DataFrame, rules: Rules) -> pl.LazyFrame:
+def with_overrides(frame: pl.DataFrame, overrides: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """status_override / rank_override / owner_override and their sources: an overrides file's value beats the
     CRM's (a CRM status that `crm_statuses` maps; a CRM rank that is one of the rules' ranks)."""
-    wanted = overrides.lazy().select("lead_id", "field", "value", "source")
+    wanted = overrides.select("lead_id", "field", "value", "source")
     for field in ("status", "rank", "owner"):
         mine = wanted.filter(pl.col("field") == field).select(
             "lead_id", pl.col("value").alias(f"_{field}_file"), pl.col("source").alias(f"_{field}_file_source"))
