@@ -54,14 +54,15 @@ def new_lead_id(first_record_key: str) -> str:
 
 class _TakenIds:
     """The lead ids a new lead must not take: every live lead's (`records`' lead_id: millions at scale), the re-opened
-    ones and those merged away (`extra`). The live ids are looked up in polars for all first-choice ids at once
-    (`expect`), not turned into a Python set of millions; an id outside that batch (a salted retry, rare) is looked
-    up on its own."""
+    ones and those merged away (`extra`). `firsts` are the first record keys of the clusters about to claim a new id:
+    their first-choice ids are looked up among the live ones in polars at once, not by turning the live ids into a
+    Python set of millions; an id outside that batch (a salted retry, rare) is looked up on its own."""
 
-    def __init__(self, records: pl.DataFrame, extra: set[str], expect: list[str]):
+    def __init__(self, records: pl.DataFrame, extra: set[str], firsts: list[str]):
         self._live = records["lead_id"]
-        wanted = pl.Series(expect, dtype=pl.Utf8)
-        self._checked = set(expect)
+        self._first_choice = {first: new_lead_id(first) for first in firsts}
+        wanted = pl.Series(list(self._first_choice.values()), dtype=pl.Utf8)
+        self._checked = set(self._first_choice.values())
         self._taken = set(extra) | set(wanted.filter(wanted.is_in(self._live.implode())).to_list())
 
     def __contains__(self, lead_id: str) -> bool:
@@ -74,6 +75,16 @@ class _TakenIds:
     def add(self, lead_id: str) -> None:
         self._checked.add(lead_id)
         self._taken.add(lead_id)
+
+    def claim(self, first: str) -> str:
+        """A new lead's id from its first record's key (salted past any taken id: never a live, re-opened or
+        merged-away one), taken from now on."""
+        lead_id, salt = self._first_choice.get(first) or new_lead_id(first), 0
+        while lead_id in self:
+            salt += 1
+            lead_id = new_lead_id(f"{first}\n{salt}")
+        self.add(lead_id)
+        return lead_id
 
 
 _ATTRIBUTES = {"lead_ids": "lead_id", "originals": "original_lead_id", "contact_ids": "contact_id",
@@ -308,19 +319,9 @@ def _assign_unconstrained(records: pl.DataFrame, rows: np.ndarray, component: np
     extra = set(retired_ids)
     if "original_lead_id" in records.columns:
         extra |= set(records["original_lead_id"].drop_nulls().to_list())
-    taken = _TakenIds(records, extra, [new_lead_id(first) for first, lead in zip(per["_first"], per["_lead"])
-                                       if lead is None])
-    new_ids = []
-    for first, lead in zip(per["_first"].to_list(), per["_lead"].to_list()):
-        if lead is not None:
-            new_ids.append(lead)
-            continue
-        lead_id, salt = new_lead_id(first), 0
-        while lead_id in taken:  # never reuse a live, re-opened or merged-away id
-            salt += 1
-            lead_id = new_lead_id(f"{first}\n{salt}")
-        taken.add(lead_id)
-        new_ids.append(lead_id)
+    firsts, leads = per["_first"].to_list(), per["_lead"].to_list()
+    taken = _TakenIds(records, extra, [first for first, lead in zip(firsts, leads) if lead is None])
+    new_ids = [lead if lead is not None else taken.claim(first) for first, lead in zip(firsts, leads)]
     per = per.with_columns(pl.Series("lead_id", new_ids, dtype=pl.Utf8), pl.col("_lead").is_null().alias("is_new_lead"))
     ends = pl.concat([edges.select(pl.col("left").alias("_row"), "match_probability", "reason", "_pair"),
                       edges.select(pl.col("right").alias("_row"), "match_probability", "reason", "_pair")])
@@ -408,19 +409,17 @@ def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Cluster
             kept[root] = lead_id
             kept_ids.add(lead_id)
     # ids a split-off part must not reuse (its first record may be the one the original id was derived from)
-    first_choice = [new_lead_id(min(keys[i] for i in nodes)) for root, nodes in members.items()
-                    if not (min(clusters.parts[root].lead_ids, default=None) or kept.get(root))]
-    taken = _TakenIds(records, {x for x in original.values() if x} | set(retired_ids), first_choice)
+    existing_of = {root: min(clusters.parts[root].lead_ids, default=None) or kept.get(root) for root in members}
+    first_of = {root: min(keys[i] for i in nodes) for root, nodes in members.items()}
+    taken = _TakenIds(records, {x for x in original.values() if x} | set(retired_ids),
+                      [first_of[root] for root in members if existing_of[root] is None])
     rows = []
     for root, nodes in members.items():
         part = clusters.parts[root]
-        existing = min(part.lead_ids, default=None) or kept.get(root)
-        lead_id = existing or new_lead_id(min(keys[i] for i in nodes))
-        salt = 0
-        while existing is None and lead_id in taken:  # never reuse a live, re-opened or merged-away id
-            salt += 1
-            lead_id = new_lead_id(f"{min(keys[i] for i in nodes)}\n{salt}")
-        taken.add(lead_id)
+        existing = existing_of[root]
+        if existing:
+            taken.add(existing)
+        lead_id = existing or taken.claim(first_of[root])
         for i in nodes:
             rows.append({
                 "record_key": keys[i], "lead_id": lead_id, "is_new_lead": existing is None,

@@ -8,8 +8,9 @@ weights that the settings' `guards` switch on.
   nickname, not a typo, not an initial; swapped names are compared aligned) and whose emails are not equal is at most `review`, however much else
   agrees (colleagues or relatives sharing a surname, a switchboard phone and a company).
 
-- Names alone against a differing contact (`names_alone_need_review`): the names agree, no e-mail, phone or
-  company agrees and one of them differs; at most `review` (namesakes and relatives with their own addresses).
+- Names alone against a differing contact (`names_alone_need_review`): no e-mail, phone or company agrees and one
+  of them differs, so whatever speaks for the pair is in the names; at most `review` (namesakes and relatives with
+  their own addresses).
 """
 
 from __future__ import annotations

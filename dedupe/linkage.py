@@ -41,7 +41,7 @@ def _placed(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | 
     """The records a pass may pair (`_i`, `_batch`, `_block`): a value for every key, in a block of two or more
     records and at most `max_block_size`. Made once per pass; its pairs, their count and each record's block id
     are read from it. With a cap, also what it skipped: the blocks over the cap that hold a batch record, and their
-    records (counted from the same block sizes: the keys are ranked once per pass)."""
+    records (counted from the same block sizes: the keys are grouped once per pass)."""
     sized = _keyed(records, keys).select("_i", "_batch", "_block", "_size").collect()
     size = pl.col("_size")
     placed = sized.filter((size > 1) & (size <= max_block_size) if max_block_size else size > 1).drop("_size")
@@ -244,7 +244,9 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         capped &= total < settings.name_guards_yield_above
     out["decision"] = np.array(DECISIONS, dtype=object)[decision_codes(out["match_probability"], capped, settings)]
     scored = pl.DataFrame(out, schema_overrides={"decision": pl.Utf8}).with_columns(
-        pl.Series("_capped", capped), pl.Series("_alone", names_alone(level_matrix, settings)),
+        pl.Series("_capped", capped),
+        pl.Series("_alone", names_alone(level_matrix, settings) if settings.names_alone_need_review
+                  else np.zeros(len(level_matrix), dtype=bool)),
         *(pl.Series(f"_level_{k}", level_matrix[:, k]) for k in range(len(settings.comparisons))))
     fields = {c.field: k for k, c in enumerate(settings.comparisons)}
     which = pl.lit("last")

@@ -425,7 +425,7 @@ def test_a_new_lead_never_takes_the_id_of_a_live_lead():
     resolution = resolve_people(_people([{"record_key": "bob", **BOB}]), known, SETTINGS)
     (lead_id,) = resolution.assignments["lead_id"].to_list()
     assert lead_id == new_lead_id("bob\n1")
-    taken = _TakenIds(known, {"LF-RETIRED"}, [new_lead_id("x")])
+    taken = _TakenIds(known, {"LF-RETIRED"}, ["x"])
     assert new_lead_id("bob") in taken and "LF-RETIRED" in taken and new_lead_id("x") not in taken
     taken.add(new_lead_id("x"))
     assert new_lead_id("x") in taken and new_lead_id("y") not in taken
