@@ -68,11 +68,11 @@ def pair_metrics(keyed: pl.DataFrame, predicted_col: str = "lead_id") -> dict:
 
 
 def run_leadflow(data: Path, settings_path: str | None = None, missed: int = 0) -> dict:
-    from dedupe.resolve import ENTITY_COLUMNS, resolve_people
+    from dedupe.resolve import MATCH_INPUT_COLUMNS, resolve_people
     from dedupe.settings import load_match_settings
 
     records = pl.read_parquet(data)
-    columns = [c for c in (*ENTITY_COLUMNS, "first_name_key") if c in records.columns]
+    columns = [c for c in MATCH_INPUT_COLUMNS if c in records.columns]
     settings = load_match_settings(settings_path)
     started = time.perf_counter()
     resolution = resolve_people(records.select(columns), records.select(columns).clear(), settings)

@@ -2,7 +2,7 @@
 independent lead sets and on the sample generator's noise levels, precision / recall / F1 side by side.
 
 A variant is the default settings file with edits `section.key=value` (e.g. `guards.different_domains_cannot_link=false`)
-a comparison level dropped (`-email.domain_typo`) or an entry appended to a section
+a comparison level dropped (`-email.domain_typo`), a comparison dropped (`-place`) or an entry appended to a section
 (`+blocking={name: initials_domain, keys: [name_initials, domain], max_block_size: 1000}`).
 
     .venv/bin/python benchmarks/matching_variants.py --sets ind100k,ind20k_high,gen_high,gen_extreme \
@@ -44,6 +44,9 @@ def variant_file(edits: str, out: Path) -> str | None:
         if edit.startswith("+"):  # +section={yaml}: append an entry (a blocking pass, a comparison)
             section, value = edit[1:].split("=", 1)
             doc[section].append(yaml.safe_load(value))
+            continue
+        if edit.startswith("-") and "." not in edit:  # -field: the comparison left out
+            doc["comparisons"] = [c for c in doc["comparisons"] if c["field"] != edit[1:]]
             continue
         if edit.startswith("-"):
             field, level = edit[1:].split(".")

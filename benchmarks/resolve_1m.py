@@ -27,7 +27,7 @@ from match_vs_splink import peak_rss_mb  # noqa: E402
 
 def main() -> None:
     import dedupe.resolve as resolve
-    from dedupe.resolve import ENTITY_COLUMNS, MatchHistory, resolve_import
+    from dedupe.resolve import ENTITY_COLUMNS, MATCH_INPUT_COLUMNS, MatchHistory, resolve_import
     from dedupe.settings import load_match_settings
     from dedupe.verdicts import Verdicts
 
@@ -47,7 +47,7 @@ def main() -> None:
     engine = engines.__enter__()
     cluster_seconds = round(time.perf_counter() - cluster_started, 2)
     records = pl.read_parquet(labelled_independent(args.records, args.seed, args.rate))
-    batch = records.select([c for c in (*ENTITY_COLUMNS, "first_name_key") if c in records.columns]).drop(
+    batch = records.select([c for c in MATCH_INPUT_COLUMNS if c in records.columns]).drop(
         "kind", "lead_id", "contact_id", "crm_lead_id")
     empty = records.select(*ENTITY_COLUMNS).clear()
     verdicts = Verdicts([], [], pl.DataFrame(schema={"feedback_id": pl.Utf8}), [], [])

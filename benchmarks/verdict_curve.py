@@ -23,7 +23,7 @@ from independent_sets import labelled_independent, pair_metrics  # noqa: E402
 def main() -> None:
     from importlib import resources
 
-    from dedupe.resolve import ENTITY_COLUMNS, resolve_people
+    from dedupe.resolve import MATCH_INPUT_COLUMNS, resolve_people
     from dedupe.settings import load_match_settings
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--weights", default="0,10,100", help="verdict_weight values to compare")
     args = parser.parse_args()
     records = pl.read_parquet(labelled_independent(args.records, args.seed, args.rate))
-    columns = [*ENTITY_COLUMNS, "first_name_key"]
+    columns = [c for c in MATCH_INPUT_COLUMNS if c in records.columns]
     batch = records.select(columns)
     person = dict(zip(records["record_key"].to_list(), records["person_id"].to_list()))
     doc = yaml.safe_load((resources.files("dedupe") / "data/lead_matching.yaml").read_text())

@@ -23,6 +23,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from dedupe.guards import GUARD_COLUMN
 from dedupe.settings import MatchSettings
 
 
@@ -30,6 +31,7 @@ from dedupe.settings import MatchSettings
 class _Component:
     nodes: set = field(default_factory=set)
     forbidden: set = field(default_factory=set)
+    held: set = field(default_factory=set)
     lead_ids: set = field(default_factory=set)
     originals: set = field(default_factory=set)
     contact_ids: set = field(default_factory=set)
@@ -39,6 +41,7 @@ class _Component:
 
 
 LEADS_CONFLICT = "would merge two existing leads"
+GUARDED_CONFLICT = "a guard keeps two of their records apart"
 
 
 def domains_agree(a: set[str], b: set[str]) -> bool:
@@ -144,6 +147,11 @@ class _Clusters:
         self.parts[na].forbidden.add(self.node(b))
         self.parts[nb].forbidden.add(self.node(a))
 
+    def hold_apart(self, a: int, b: int) -> None:
+        na, nb = self.find(self.node(a)), self.find(self.node(b))
+        self.parts[na].held.add(self.node(b))
+        self.parts[nb].held.add(self.node(a))
+
     def find(self, node):
         parent = self.parent
         while parent[node] != node:
@@ -159,6 +167,8 @@ class _Clusters:
             return "a reviewer rejected this merge (cannot-link)"
         if settings is None:  # a reviewer's must-link overrides the model's guards
             return None
+        if pa.held & pb.nodes or pb.held & pa.nodes:
+            return GUARDED_CONFLICT
         # a re-opened record still counts as its lead: a reviewer's must-link, or overwhelming evidence (healing,
         # see `dedupe.resolve.resolve_import`), merges two leads
         if leads and len({self.same_lead(x) for x in pa.lead_ids | pb.lead_ids | pa.originals | pb.originals}) > 1:
@@ -184,7 +194,7 @@ class _Clusters:
             a, b = b, a
         self.parent[b] = a
         pa, pb = self.parts[a], self.parts.pop(b)
-        for name in ("nodes", "forbidden", *_ATTRIBUTES):
+        for name in ("nodes", "forbidden", "held", *_ATTRIBUTES):
             getattr(pa, name).update(getattr(pb, name))
 
 
@@ -224,7 +234,8 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         ["match_probability", "_pair"], descending=[True, False])
     batch = (records["kind"] == "batch").to_numpy()
     component = _components(records, edges, must + together)
-    slow = _constrained_components(records, component, batch, must + together, cannot, settings)
+    held = _held_pairs(scored, settings.apart_through_other_records)
+    slow = _constrained_components(records, component, batch, must + together, cannot + held, settings)
     in_slow = np.isin(component, slow)
     fast_rows = np.flatnonzero(batch & ~in_slow)
     slow_rows = np.flatnonzero(batch & in_slow)
@@ -238,7 +249,8 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         slow_assignments, refused, healable = _cluster_greedily(
             records, edges.filter(pl.Series(on_slow)), slow_rows.tolist(),
             [p for p in must if p[0] in keep], [p for p in cannot if p[0] in keep or p[1] in keep],
-            [p for p in together if p[0] in keep], settings, set(retired_ids))
+            [p for p in together if p[0] in keep], settings, set(retired_ids),
+            [p for p in held if p[0] in keep or p[1] in keep])
         parts.append(slow_assignments)
     position = records.select("record_key").with_row_index("_row")
     assignments = pl.concat(parts, how="vertical_relaxed").join(position, on="record_key").sort("_row").drop("_row")
@@ -254,6 +266,14 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         .otherwise(pl.col("reason")).alias("reason"),
     ).drop("_refused")
     return assignments, decisions, healable
+
+
+def _held_pairs(scored: pl.DataFrame, guards: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The pairs (positions) one of `guards` capped at `review`: they stay apart through other records too."""
+    if not guards or GUARD_COLUMN not in scored.columns:
+        return []
+    held = scored.filter(pl.col(GUARD_COLUMN).is_in(list(guards)))
+    return list(zip(held["left"].to_list(), held["right"].to_list()))
 
 
 def _components(records: pl.DataFrame, edges: pl.DataFrame, links: list[tuple[int, int]]) -> np.ndarray:
@@ -338,14 +358,17 @@ def _assign_unconstrained(records: pl.DataFrame, rows: np.ndarray, component: np
 
 
 def _cluster_greedily(records: pl.DataFrame, edges: pl.DataFrame, batch_rows: list[int], must, cannot, together,
-                      settings: MatchSettings, retired_ids: set[str]):
+                      settings: MatchSettings, retired_ids: set[str], held=()):
     """The guarded clustering of constrained components: reviewer's links first, then edges strongest first, each
-    refused when a guard objects. Returns (assignments, refused edge -> why, healable lead pairs)."""
+    refused when a guard objects. `held` are pairs a guard capped that stay apart through other records too.
+    Returns (assignments, refused edge -> why, healable lead pairs)."""
     touched = set(batch_rows) | set(edges["left"].to_list()) | set(edges["right"].to_list()) | {
-        i for pair in must + cannot + together for i in pair}
+        i for pair in must + cannot + together + list(held) for i in pair}
     clusters = _Clusters(records, touched)
     for a, b in cannot:
         clusters.forbid(a, b)
+    for a, b in held:
+        clusters.hold_apart(a, b)
     best_score: dict[int, float] = {}
     best_reason: dict[int, str] = {}
     for links, reason in ((must, "must-link by reviewer"), (together, "kept with its lead")):

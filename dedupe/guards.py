@@ -20,6 +20,14 @@ import numpy as np
 from dedupe.settings import MatchSettings
 
 DECISIONS = ("non_match", "review", "match")
+# the guard that capped a pair at `review` (null for the others): read by clustering, not published
+GUARD_COLUMN = "held_by_guard"
+GUARD_REASONS = {
+    "different_first_names": "kept apart: different first names without a shared email; ",
+    "different_last_names": "kept apart: different last names without a shared email; ",
+    "names_alone": "kept apart: names alone against a differing contact; ",
+    "other_address": "kept apart: two personal addresses at one company; ",
+}
 # what says where a person is reached, as opposed to who they are called
 CONTACT_FIELDS = ("email", "phone", "company")
 
@@ -37,7 +45,7 @@ def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.nd
         if on and len(level_matrix) and {name, "email"} <= fields.keys():
             k, email = fields[name], fields["email"]
             lowest = len(settings.comparisons[k].levels) - 1
-            capped |= (level_matrix[:, k] == lowest) & (level_matrix[:, email] != 0)
+            capped |= (level_matrix[:, k] == lowest) & ~shared_email(level_matrix, settings)
     if settings.other_address_needs_review and len(level_matrix):
         for k, comparison in enumerate(settings.comparisons):  # two personal addresses at one company: two people
             if comparison.method == "other_address_at_company":
@@ -45,6 +53,15 @@ def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.nd
     if settings.names_alone_need_review:
         capped |= names_alone(level_matrix, settings)
     return capped
+
+
+def shared_email(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """True for pairs with one e-mail address: equal, or the same local part at a domain typo (`icolud.com`)."""
+    k = _fields(settings).get("email")
+    if k is None:
+        return np.zeros(len(level_matrix), dtype=bool)
+    same = [i for i, lv in enumerate(settings.comparisons[k].levels) if lv.name in ("exact", "domain_typo")] or [0]
+    return np.isin(level_matrix[:, k], same)
 
 
 def names_alone(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:

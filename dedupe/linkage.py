@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from dedupe.comparisons import MISSING, Encoded, PairValues, encode
-from dedupe.guards import DECISIONS, capped_at_review, decision_codes, names_alone
+from dedupe.guards import DECISIONS, GUARD_COLUMN, GUARD_REASONS, capped_at_review, decision_codes, names_alone
 from dedupe.model import FittedModel, configured_model, match_weights, probability
 from dedupe.settings import MatchSettings
 
@@ -254,17 +254,16 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         k = fields["first_name"]
         which = pl.when(pl.col(f"_level_{k}") == len(settings.comparisons[k].levels) - 1).then(pl.lit("first")) \
             .otherwise(which)
-    guard = pl.concat_str(pl.lit("kept apart: different "), which, pl.lit(" names without a shared email; "))
+    guard = pl.concat_str(pl.lit("different_"), which, pl.lit("_names"))
     if settings.names_alone_need_review:
-        guard = pl.when(pl.col("_alone")).then(
-            pl.lit("kept apart: names alone against a differing contact; ")).otherwise(guard)
+        guard = pl.when(pl.col("_alone")).then(pl.lit("names_alone")).otherwise(guard)
     for k, comparison in enumerate(settings.comparisons):
         if settings.other_address_needs_review and comparison.method == "other_address_at_company":
-            guard = pl.when(pl.col(f"_level_{k}") == 0).then(
-                pl.lit("kept apart: two personal addresses at one company; ")).otherwise(guard)
-    return scored.with_columns(
-        pl.when(pl.col("_capped") & (pl.col("match_probability") >= settings.match_threshold))
-        .then(pl.concat_str(guard, _reason_expr(settings)))
+            guard = pl.when(pl.col(f"_level_{k}") == 0).then(pl.lit("other_address")).otherwise(guard)
+    # the guard that kept a pair out of `match` (clustering may keep such pairs apart through other records too)
+    held = pl.col("_capped") & (pl.col("match_probability") >= settings.match_threshold)
+    return scored.with_columns(pl.when(held).then(guard).otherwise(None).alias(GUARD_COLUMN)).with_columns(
+        pl.when(held).then(pl.concat_str(pl.col(GUARD_COLUMN).replace_strict(GUARD_REASONS), _reason_expr(settings)))
         .otherwise(_reason_expr(settings)).alias("reason"),
     ).drop("_capped", "_alone", *(f"_level_{k}" for k in range(len(settings.comparisons))))
 

@@ -47,11 +47,16 @@ class FittedModel:
 def configured_model(settings: MatchSettings) -> FittedModel:
     """The m/u written in the settings file, unestimated (used when there are too few pairs to learn from). A
     comparison that is no evidence (it only explains) weighs nothing: its m is its u."""
-    return FittedModel(
-        m=tuple(np.array([lv.u if not c.evidence else lv.m for lv in c.levels]) for c in settings.comparisons),
-        u=tuple(np.array([lv.u for lv in c.levels]) for c in settings.comparisons),
-        lam=settings.prior_match_probability, estimated=False,
-    )
+    u = tuple(np.array([lv.u for lv in c.levels]) for c in settings.comparisons)
+    m = [np.array([lv.u if not c.evidence else lv.m for lv in c.levels]) for c in settings.comparisons]
+    return FittedModel(m=against_only(m, u, settings), u=u, lam=settings.prior_match_probability, estimated=False)
+
+
+def against_only(m: list[np.ndarray], u: tuple[np.ndarray, ...], settings: MatchSettings) -> tuple[np.ndarray, ...]:
+    """m with the agreeing levels of an `against_only` comparison capped at their u: they weigh nothing (log2 m/u =
+    0), a level more likely between two people still weighs against."""
+    return tuple(np.minimum(m_k, u_k) if c.against_only else m_k
+                 for m_k, u_k, c in zip(m, u, settings.comparisons))
 
 
 def estimate_u(random_levels: np.ndarray, settings: MatchSettings) -> tuple[np.ndarray, ...]:
@@ -112,9 +117,12 @@ def estimate_m(patterns_counts: tuple[np.ndarray, np.ndarray], u: tuple[np.ndarr
     patterns, counts = patterns_counts
     m = [np.array(x, dtype=np.float64) for x in (m_start or [[lv.m for lv in c.levels] for c in settings.comparisons])]
     lam = 0.1
+    # an against-only comparison is learned (its m from the others' posterior) but left out of the posterior itself:
+    # agreement it does not weigh must not pull the estimate of the others
+    in_likelihood = [on and not c.against_only for on, c in zip(active, settings.comparisons)]
     log_u = np.zeros(len(patterns))
     for k in range(len(settings.comparisons)):
-        if not active[k]:
+        if not in_likelihood[k]:
             continue
         present = patterns[:, k] != MISSING_LEVEL
         log_u[present] += np.log(u[k][patterns[present, k]])
@@ -122,7 +130,7 @@ def estimate_m(patterns_counts: tuple[np.ndarray, np.ndarray], u: tuple[np.ndarr
     for iteration in range(1, max_iterations + 1):
         log_m = np.zeros(len(patterns))
         for k in range(len(settings.comparisons)):
-            if not active[k]:
+            if not in_likelihood[k]:
                 continue
             present = patterns[:, k] != MISSING_LEVEL
             log_m[present] += np.log(m[k][patterns[present, k]])
@@ -175,6 +183,7 @@ def estimate_by_sessions(sessions: list[tuple[tuple[np.ndarray, np.ndarray], lis
     configured = configured_model(settings)
     m = [u[k] if not c.evidence else sums[k] / seen[k] if seen[k] else configured.m[k]
          for k, c in enumerate(settings.comparisons)]
+    m = list(against_only(m, u, settings))
     final = estimate_m(all_pairs, u, settings, m_start=m, update_m=False)
     return FittedModel(m=tuple(m), u=u, lam=final.lam, estimated=True, em_iterations=iterations + final.em_iterations)
 

@@ -13,18 +13,22 @@ from dedupe.cluster import cluster_records
 from dedupe.model import FittedModel
 from dedupe.blocking_keys import BLOCKING_KEY_COLUMNS, with_blocking_keys
 from dedupe.engines import ComparisonEngine
+from dedupe.normalize.places import PLACE_COLUMNS, PLACE_KEY_COLUMNS, place_keys
 from dedupe.scoring import explained_pairs, score_candidates
 from dedupe.settings import MatchSettings
 from dedupe.verdicts import Verdicts
 
 MATCH_COLUMNS = ("first_name_canonical", "last_name_key", "email", "phone", "company_key", "domain")
 ENTITY_COLUMNS = ("record_key", "kind", "lead_id", "contact_id", "crm_lead_id", *MATCH_COLUMNS)
-# compared when present (the first name as written: a typo in a nickname still looks like a typo); a frame without
-# it is matched on the nickname-resolved first name alone
-OPTIONAL_MATCH_COLUMNS = ("first_name_key",)
+# compared when present (the first name as written: a typo in a nickname still looks like a typo; where the record
+# is: city, region and country keys, from its country, state and city columns when it has them); a frame without
+# them is matched on the nickname-resolved first name alone, and without place
+OPTIONAL_MATCH_COLUMNS = ("first_name_key", *PLACE_KEY_COLUMNS)
 # batch-only: the lead a re-opened record belonged to (counts as that lead for the guards), and the lead a
 # corrected record's earlier version belonged to (only a preference for which id its cluster keeps)
 HINT_COLUMNS = ("original_lead_id", "preferred_lead_id")
+# what a caller hands `resolve_people` when it has it: the entity columns, the first name as written, the place
+MATCH_INPUT_COLUMNS = (*ENTITY_COLUMNS, "first_name_key", *PLACE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,11 @@ def _positions_of(records: pl.DataFrame, pairs) -> tuple[np.ndarray, np.ndarray]
 
 
 def _with_optional(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """`frame` with the optional columns it lacks: the place keys from its country, state and city when it has
+    them, the others empty."""
+    if any(c not in frame.columns for c in PLACE_KEY_COLUMNS) and any(
+            c in frame.columns for c in PLACE_COLUMNS):
+        frame = place_keys(frame)
     return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in columns if c not in frame.columns)
 
 
@@ -263,8 +272,10 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
                                                                for c in BATCH_EXTRAS)
                                ).join(preference, on="record_key", how="left")
 
+    known_records = _with_optional(history.lead_records, OPTIONAL_MATCH_COLUMNS)  # place keys once, not per pass
+
     def resolve(verdicts: Verdicts) -> tuple[Resolution, pl.DataFrame]:
-        lead_records, reopened = split_reopened(history.lead_records, verdicts.leads_to_open,
+        lead_records, reopened = split_reopened(known_records, verdicts.leads_to_open,
                                                 verdicts.leads_kept_whole)
         lead_records = lead_records.join(superseded.select("record_key", "earlier_version_key"), on="record_key",
                                          how="left").with_columns(

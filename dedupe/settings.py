@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -60,6 +60,7 @@ class MatchSettings:
     different_last_names_need_email: bool = False
     other_address_needs_review: bool = False
     names_alone_need_review: bool = False
+    apart_through_other_records: tuple[str, ...] = ()
     merge_leads_threshold: float | None = None
     review_max_share: float | None = None
     name_guards_yield_above: float | None = None
@@ -118,6 +119,11 @@ class ComparisonSpec(ConfigModel):
     columns: list[Text] = []
     method: one_of(METHODS, "method")
     term_frequency: bool = False
+    # `against`: agreement weighs nothing, disagreement weighs against (evidence that repeats another comparison
+    # when it agrees: colleagues share their office's city as they share the company)
+    weighs: Literal["for_and_against", "against"] = "for_and_against"
+    # first_name only: a name and its nickname in the `nicknames` package count as `exact` too
+    nickname_package: bool = False
     levels: list[LevelSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -128,6 +134,10 @@ class ComparisonSpec(ConfigModel):
             raise_problems([(("columns",), "max_jarowinkler needs two or more columns")])
         if not self.column and not self.columns:
             raise_problems([(("column",), "is required (the column to compare)")])
+        if self.nickname_package and self.method != "first_name":
+            raise_problems([(("nickname_package",), "only the first_name method reads the nickname package")])
+        if self.method == "place" and len(self.columns) != 3:
+            raise_problems([(("columns",), "place needs columns: [city, region, country]")])
         names = LIBRARY[self.method].level_names if self.method in LIBRARY else None
         given = [lv.name for lv in self.levels]
         if names is not None and (given != [n for n in names if n in given] or given[-1] != names[-1]):
@@ -157,6 +167,9 @@ class Guards(ConfigModel):
     different_last_names_need_email: bool = False
     other_address_needs_review: bool = False
     names_alone_need_review: bool = False
+    # the guards whose capped pairs never end in one lead through other records either
+    apart_through_other_records: list[Literal["different_first_names", "different_last_names", "names_alone",
+                                              "other_address"]] = []
     name_guards_yield_above: float | None = None
 
 
@@ -206,7 +219,8 @@ def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
         comparisons=tuple(
             make_comparison(c.method, c.field, tuple(c.columns) or (c.column,),
                             tuple(Level(lv.name, lv.min_similarity, lv.m, lv.u) for lv in c.levels),
-                            term_frequency=c.term_frequency)
+                            term_frequency=c.term_frequency, against_only=c.weighs == "against",
+                            **({"nickname_package": True} if c.nickname_package else {}))
             for c in spec.comparisons
         ),
         prior_match_probability=spec.prior_match_probability,
@@ -220,6 +234,7 @@ def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
         different_last_names_need_email=spec.guards.different_last_names_need_email,
         other_address_needs_review=spec.guards.other_address_needs_review,
         names_alone_need_review=spec.guards.names_alone_need_review,
+        apart_through_other_records=tuple(spec.guards.apart_through_other_records),
         estimate=spec.estimation.enabled,
         random_pairs=spec.estimation.random_pairs,
         min_candidate_pairs=spec.estimation.min_candidate_pairs,

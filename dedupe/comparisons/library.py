@@ -17,9 +17,14 @@ minimum similarity).
 | company | exact, fuzzy, abbreviation, different |
 | swapped_names | swapped, not_swapped: explains, weighs nothing (the names are compared aligned) |
 | other_address_at_company | other_address, not_other: two personal addresses at one company domain; weighs nothing, read by a guard |
+| place | same_city, same_region, same_country, other_city, other_country (city, region and country keys) |
 """
 
 from __future__ import annotations
+
+import csv
+import functools
+from importlib import resources
 
 import numpy as np
 import polars as pl
@@ -49,11 +54,14 @@ class Comparison:
     evidence = True
     name_group = False  # its columns share the names' vocabulary (compared across first and last name)
 
-    def __init__(self, field: str, columns: tuple[str, ...], levels: tuple, term_frequency: bool = False):
+    def __init__(self, field: str, columns: tuple[str, ...], levels: tuple, term_frequency: bool = False,
+                 against_only: bool = False):
         self.field = field
         self.columns = tuple(columns)
         self.levels = tuple(levels)
         self.term_frequency = term_frequency
+        # agreement weighs nothing, disagreement weighs against (the model's m is capped at u: see dedupe.model)
+        self.against_only = against_only
         if self.level_names is not None:  # a level the file leaves out falls into the next one it keeps
             given = [lv.name for lv in self.levels]
             self._kept = np.array([given.index(next(n for n in self.level_names[i:] if n in given))
@@ -92,8 +100,8 @@ class ThresholdComparison(Comparison):
     """One column, one string similarity (exact, Jaro-Winkler, Levenshtein, Damerau-Levenshtein), levels at the
     file's minimum similarities."""
 
-    def __init__(self, field, columns, levels, term_frequency=False, method="jarowinkler"):
-        super().__init__(field, columns, levels, term_frequency)
+    def __init__(self, field, columns, levels, term_frequency=False, against_only=False, method="jarowinkler"):
+        super().__init__(field, columns, levels, term_frequency, against_only)
         self.method = method
 
     def compare(self, pairs):
@@ -136,6 +144,12 @@ class FirstNameComparison(Comparison):
     level_names = ("exact", "fuzzy", "initial", "close", "different")
     name_group = True
 
+    def __init__(self, field, columns, levels, term_frequency=False, against_only=False, nickname_package=False):
+        super().__init__(field, columns, levels, term_frequency, against_only)
+        # `exact` also for a name and its nickname in the `nicknames` package (many to many: Bill is William's
+        # and Robert's), on top of our table, which resolves a nickname to one name for blocking
+        self.nickname_package = nickname_package
+
     def compare(self, pairs):
         sim = pairs.name_similarity(self.columns[0])
         initial = np.zeros(len(pairs), dtype=bool)
@@ -148,10 +162,48 @@ class FirstNameComparison(Comparison):
             if column not in pairs.encoded.codes:
                 continue
             initial |= _initial_of(pairs, column)
+        if self.nickname_package:
+            for column in self.columns:
+                if column in pairs.encoded.codes:
+                    sim = np.where(_nickname_of(pairs, column), 1.0, sim)
         fuzzy = self.level("fuzzy").min_similarity if self.level("fuzzy") else 2.0
         close = self.level("close").min_similarity if self.level("close") else 2.0
         level = np.select([sim >= 0.999, sim >= fuzzy, initial, sim >= close], [0, 1, 2, 3], default=4)
         return self._kept_levels(np.where(sim < 0, MISSING_LEVEL, level)), sim
+
+
+@functools.cache
+def _nickname_relation() -> dict[str, frozenset[str]]:
+    """The `nicknames` package's relation (Carlton Northern's list: `bill` is a nickname of William and of Robert),
+    both ways, by name key."""
+    from dedupe.normalize import name_key
+
+    relation: dict[str, set[str]] = {}
+    with resources.files("nicknames").joinpath("names.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            a, b = name_key(row["name1"]), name_key(row["name2"])
+            if a and b and a != b:
+                relation.setdefault(a, set()).add(b)
+                relation.setdefault(b, set()).add(a)
+    return {name: frozenset(others) for name, others in relation.items()}
+
+
+def _nickname_of(pairs: PairValues, column: str) -> np.ndarray:
+    """The two first names are a name and its nickname in the `nicknames` package (either way round)."""
+    vocabulary = pairs.vocabulary(column)
+    if not len(vocabulary):
+        return np.zeros(len(pairs), dtype=bool)
+
+    def make():
+        values = vocabulary.strings.to_list()
+        index = {v: i for i, v in enumerate(values)}
+        relation = _nickname_relation()
+        n = len(values)
+        keys = [a * n + index[b] for a, v in enumerate(values) for b in relation.get(v, ()) if b in index]
+        return np.unique(np.array(keys, dtype=np.int64)), n
+    keys, n = _cached(vocabulary, "nickname_pairs", make)
+    present, l, r = _present_codes(pairs, column)
+    return present & np.isin(l.astype(np.int64) * n + r, keys)
 
 
 def _initial_of(pairs: PairValues, column: str) -> np.ndarray:
@@ -189,7 +241,8 @@ def _cached(vocabulary: Vocabulary, key: str, make):
 class EmailComparison(Comparison):
     """E-mail addresses as local part and domain: `exact`; `role` (the same shared address, such as info@ or
     sales@: colleagues write it too); `domain_typo` (the same local part, domains within two edits: a typo, not
-    another company: `ann.lee@icolud.com` / `ann.lee@icloud.com`); `same_local` (the same personal local part at
+    another company: `ann.lee@icolud.com` / `ann.lee@icloud.com`; not when both are free-mail providers that exist:
+    `uol.com.br` / `bol.com.br` are two mailboxes); `same_local` (the same personal local part at
     another domain: a provider change, personal vs work); `different`."""
 
     method = "email"
@@ -213,8 +266,11 @@ class EmailComparison(Comparison):
                               .struct.field("field_1").to_numpy().astype(object))
             distance = cpdist(domains[l[rows]].tolist(), domains[r[rows]].tolist(),
                               scorer=DamerauLevenshtein.distance, score_cutoff=2, workers=-1)
-            typo[rows] = distance <= 2
-            sim[rows] = np.where(distance <= 2, 0.9, 0.7)
+            # two providers that both exist (uol.com.br / bol.com.br, hotmail.fr / hotmail.it) are two mailboxes
+            free = _cached(vocabulary, "free_domain", lambda: _free_domains(vocabulary))
+            close = (distance <= 2) & ~(free[l[rows]] & free[r[rows]])
+            typo[rows] = close
+            sim[rows] = np.where(close, 0.9, 0.7)
         level[same_local & personal & ~typo] = 3
         level[typo] = 2
         level[exact & role[l]] = 1
@@ -388,6 +444,43 @@ class OtherAddressAtCompany(Comparison):
         return self._kept_levels(level), np.where(present, other.astype(np.float64), MISSING)
 
 
+class PlaceComparison(Comparison):
+    """Where two records are, from city, region and country keys (columns in that order): `same_city` (the cities
+    agree, or are within the level's Jaro-Winkler minimum: a typo, and the countries do not differ), `same_region`
+    (the regions agree, the cities do not or one is missing), `same_country` (the countries agree, nothing finer is
+    known on both sides), `other_city` (both cities given and different, in one country or where a country is
+    missing), `other_country` (both countries given and different). Missing when neither cities nor countries can
+    be compared. Namesakes and relatives elsewhere differ here; colleagues share their office's city."""
+
+    method = "place"
+    level_names = ("same_city", "same_region", "same_country", "other_city", "other_country")
+
+    def compare(self, pairs):
+        city, region, country = (self.columns + (None, None, None))[:3]
+
+        def present_and_equal(column):
+            if column is None or column not in pairs.encoded.codes:
+                return np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=bool)
+            left, right = pairs.codes(column)
+            present = (left >= 0) & (right >= 0)
+            return present, present & (left == right)
+
+        city_present, _ = present_and_equal(city)
+        region_present, same_region = present_and_equal(region)
+        country_present, same_country = present_and_equal(country)
+        sim = pairs.similarity(city) if city_present.any() else np.full(len(pairs), MISSING)
+        at = self.level("same_city").min_similarity if self.level("same_city") else 1.0
+        other_country = country_present & ~same_country
+        same_city = city_present & (sim >= min(at, 1.0) - 1e-9) & ~other_country
+        level = np.full(len(pairs), MISSING_LEVEL, dtype=np.int8)
+        level[country_present & same_country] = 2
+        level[city_present & ~same_city & ~other_country] = 3
+        level[same_region & ~same_city & ~other_country] = 1
+        level[other_country] = 4
+        level[same_city] = 0
+        return self._kept_levels(level), np.where(level == MISSING_LEVEL, MISSING, np.clip(sim, 0, 1))
+
+
 def _free_domains(vocabulary: Vocabulary) -> np.ndarray:
     """Per address of the vocabulary: its domain is a free-mail provider's (no company)."""
     from dedupe.normalize import is_free_email_domain
@@ -400,14 +493,15 @@ def _free_domains(vocabulary: Vocabulary) -> np.ndarray:
 GENERIC_METHODS = ("exact", "jarowinkler", *[m for m in SCORERS if m != "jarowinkler"])
 LIBRARY = {cls.method: cls for cls in (BestOfColumns, NameComparison, FirstNameComparison, EmailComparison,
                                        PhoneComparison, CompanyComparison, SwappedNames,
-                                       OtherAddressAtCompany)}
+                                       OtherAddressAtCompany, PlaceComparison)}
 METHODS = (*GENERIC_METHODS, *LIBRARY)
 
 
 def make_comparison(method: str, field: str, columns: tuple[str, ...], levels: tuple,
-                    term_frequency: bool = False) -> Comparison:
-    """The comparison object the settings file names by `method`."""
+                    term_frequency: bool = False, against_only: bool = False, **options) -> Comparison:
+    """The comparison object the settings file names by `method` (`options`: the method's own, such as
+    first_name's `nickname_package`)."""
     if method in GENERIC_METHODS:
-        return ThresholdComparison(field, columns, levels, term_frequency, method=method)
-    return LIBRARY[method](field, columns, levels, term_frequency)
+        return ThresholdComparison(field, columns, levels, term_frequency, against_only, method=method)
+    return LIBRARY[method](field, columns, levels, term_frequency, against_only, **options)
 

@@ -124,9 +124,9 @@ def _independent(records: int, seed: int, rate: str, settings: str | None = None
 def _resolved(batch: pl.DataFrame, started: float, settings: str | None) -> dict:
     """Match a labelled batch through `resolve_people` (what the pipeline runs) and count pairwise precision,
     recall and F1 of the leads it assigns, with the size and precision of the review band."""
-    from dedupe.resolve import ENTITY_COLUMNS, resolve_people
+    from dedupe.resolve import MATCH_INPUT_COLUMNS, resolve_people
 
-    columns = [*ENTITY_COLUMNS, "first_name_key"]
+    columns = [c for c in MATCH_INPUT_COLUMNS if c in batch.columns]
     resolution = resolve_people(batch.select(columns), batch.select(columns).clear(), load_match_settings(settings))
     keyed = batch.select("record_key", "person_id").join(resolution.assignments.select("record_key", "lead_id"),
                                                          on="record_key").with_row_index("i")

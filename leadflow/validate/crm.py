@@ -71,15 +71,22 @@ def stage_crm_snapshot(raw: dict[str, pl.DataFrame], landed_files: list[str]) ->
         pl.lit(None, dtype=pl.Utf8).alias("account_id"),
     )
     people_columns = ["record_key", "kind", "contact_id", "crm_lead_id", "account_id", "first_name", "last_name",
-                      "email", "phone", "company", "company_key", "domain", "job_title", "country",
+                      "email", "phone", "company", "company_key", "domain", "job_title", "country", "state", "city",
                       "first_name_key", "last_name_key", "first_name_canonical"]
-    people = pl.concat([contact_people.select(people_columns), lead_people.select(people_columns)],
+    # where a person is, for matching: a CRM lead's own state and city when the export has them; a contact has only
+    # its account's country (the account's city is the office's, not necessarily where a lead record puts them)
+    people = pl.concat([_with_nulls(contact_people.drop("state", "city", strict=False), ("state", "city"))
+                        .select(people_columns), _with_nulls(lead_people, ("state", "city")).select(people_columns)],
                        how="vertical_relaxed")
     rejections = pl.concat([rej_accounts, rej_contacts, rej_leads, rej_opps, rej_campaigns], how="vertical_relaxed")
     rejections = rejections.filter(pl.col("source_file").is_in(list(landed_files)))
     return {"crm_people": people, "crm_accounts": accounts, "crm_opportunities": opportunities,
             "crm_leads": crm_lead_facts(leads), "crm_campaigns": campaign_facts(campaigns),
             "crm_rejections": rejections}
+
+
+def _with_nulls(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in columns if c not in frame.columns)
 
 
 def crm_lead_facts(leads: pl.DataFrame) -> pl.DataFrame:

@@ -429,3 +429,67 @@ def test_a_new_lead_never_takes_the_id_of_a_live_lead():
     assert new_lead_id("bob") in taken and "LF-RETIRED" in taken and new_lead_id("x") not in taken
     taken.add(new_lead_id("x"))
     assert new_lead_id("x") in taken and new_lead_id("y") not in taken
+
+
+def test_a_record_without_first_name_joins_one_of_two_colleagues_the_guard_keeps_apart_not_both():
+    """Livio and Sabatino Falcone share the switchboard and the company and have their own work addresses: the guard
+    keeps them apart. A record with the surname, the switchboard and the company but no first name fits both; it
+    joins one of them, never both (apart_through_other_records). Without that setting it chains them together. (A
+    prior at which the two colleagues would match but for the guard, as at scale, where surname, switchboard and
+    company weigh more.)"""
+    from dataclasses import replace
+
+    lenient = replace(SETTINGS, prior_match_probability=0.1)
+
+    office = {"last_name": "Falcone", "phone": "+39 02 1230 1896", "company": "Gasperi Partners", "website": None,
+              "country": "IT"}
+    rows = [{"record_key": "livio", "first_name": "Livio", "email": "livio@gasperipartners.it", **office},
+            {"record_key": "sabatino", "first_name": "Sabatino", "email": "sabatino@gasperipartners.it", **office},
+            {"record_key": "x", "first_name": None, "email": None, **office}]
+    people = _people(rows)
+    resolution = resolve_people(people, people.clear(), lenient)
+    kept = resolution.decisions.filter(pl.col("right_key").is_in(["livio", "sabatino"])
+                                       & pl.col("left_key").is_in(["livio", "sabatino"])).row(0, named=True)
+    assert "kept apart: two personal addresses at one company" in kept["reason"]
+    lead = dict(resolution.assignments.select("record_key", "lead_id").rows())
+    assert lead["livio"] != lead["sabatino"]
+    assert lead["x"] in (lead["livio"], lead["sabatino"])
+    chained = replace(lenient, apart_through_other_records=())
+    lead = dict(resolve_people(people, people.clear(), chained).assignments.select("record_key", "lead_id").rows())
+    assert lead["livio"] == lead["sabatino"] == lead["x"]
+
+
+def test_the_same_address_with_a_domain_typo_counts_as_a_shared_email_for_the_first_name_guard():
+    """A first name no table knows as a nickname (Tito for Robert) with the same local part at a typo'd domain, the
+    same phone and company: one person, not two kept apart for a reviewer."""
+    typo = {**BOB, "first_name": "Tito", "email": "robert.smith@acmee.com"}
+    (decided,) = _pair(BOB, typo).decisions.iter_rows(named=True)
+    assert "+email(domain_typo)" in decided["reason"]
+    assert decided["decision"] == "match" and "kept apart" not in decided["reason"]
+    other = {**BOB, "first_name": "Tito", "email": "tito.smith@acme.com"}
+    assert _pair(BOB, other).decisions["decision"].to_list() == ["review"]
+
+
+def _placed(rows):
+    frame = normalize_people(pl.DataFrame(rows, schema={c: pl.Utf8 for c in rows[0]}))
+    return frame.with_columns(pl.lit("batch").alias("kind"), *(pl.lit(None, dtype=pl.Utf8).alias(c) for c in (
+        "lead_id", "contact_id", "crm_lead_id"))).select(*ENTITY_COLUMNS, "country", "state", "city")
+
+
+def test_the_place_weighs_against_two_records_in_other_cities_and_nothing_for_a_shared_city():
+    """Place is compared from country, state and city (as resolve_people gets them): another city or country weighs
+    against the pair; the same city weighs nothing (colleagues share their office's city as they share the company)."""
+    here = {**BOB, "state": "CA", "city": "San Francisco"}
+
+    def weights(right):
+        rows = [{"record_key": "l", **here}, {"record_key": "r", **right}]
+        decided = resolve_people(_placed(rows), _placed(rows).clear(), SETTINGS).decisions.row(0, named=True)
+        return decided["place_weight"], decided["total_score"], decided["reason"]
+
+    same, same_total, _ = weights(here)
+    unknown, unknown_total, _ = weights({**here, "city": None, "state": None, "country": None})
+    elsewhere, elsewhere_total, reason = weights({**here, "city": "Boston", "state": "MA"})
+    abroad, _, _ = weights({**here, "city": "Berlin", "state": None, "country": "Germany"})
+    assert same == unknown == 0.0 and same_total == unknown_total
+    assert abroad < elsewhere < 0 and elsewhere_total < same_total
+    assert reason.endswith("-place")

@@ -120,7 +120,7 @@ WRONG_ENTRIES = {
     ]),
     "settings: unknown key": ("settings", [("comparisons", 0, "weight", 2)], [
         "comparisons[0] (first_name): unknown key `weight` (known: field, column, columns, method, term_frequency, "
-        "levels)"]),
+        "weighs, nickname_package, levels)"]),
     "settings: wrong type": ("settings", [("thresholds", "match", "high")], [
         "thresholds.match: needs a number, got 'high'"]),
     "settings: wrong literal": ("settings", [("comparisons", 3, "method", "soundex")], [
