@@ -27,6 +27,7 @@ GUARD_REASONS = {
     "different_last_names": "kept apart: different last names without a shared email; ",
     "names_alone": "kept apart: names alone against a differing contact; ",
     "other_address": "kept apart: two personal addresses at one company; ",
+    "missing_first_name": "kept apart: no first name on one side and another e-mail address; ",
 }
 # what says where a person is reached, as opposed to who they are called
 CONTACT_FIELDS = ("email", "phone", "company")
@@ -52,7 +53,20 @@ def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.nd
                 capped |= level_matrix[:, k] == 0
     if settings.names_alone_need_review:
         capped |= names_alone(level_matrix, settings)
+    if settings.missing_first_name_needs_email:
+        capped |= missing_first_name(level_matrix, settings)
     return capped
+
+
+def missing_first_name(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """True for pairs where one side has no first name and both have e-mail addresses that differ: the surname, a
+    phone and a company fit a colleague or relative as well as the person."""
+    fields = _fields(settings)
+    if not {"first_name", "email"} <= fields.keys():
+        return np.zeros(len(level_matrix), dtype=bool)
+    email = fields["email"]
+    lowest = len(settings.comparisons[email].levels) - 1
+    return (level_matrix[:, fields["first_name"]] == -1) & (level_matrix[:, email] == lowest)
 
 
 def shared_email(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:

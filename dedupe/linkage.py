@@ -15,7 +15,9 @@ import numpy as np
 import polars as pl
 
 from dedupe.comparisons import MISSING, Encoded, PairValues, encode
-from dedupe.guards import DECISIONS, GUARD_COLUMN, GUARD_REASONS, capped_at_review, decision_codes, names_alone
+from dedupe.guards import (
+    DECISIONS, GUARD_COLUMN, GUARD_REASONS, capped_at_review, decision_codes, missing_first_name, names_alone,
+)
 from dedupe.model import FittedModel, configured_model, match_weights, probability
 from dedupe.settings import MatchSettings
 
@@ -247,6 +249,8 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         pl.Series("_capped", capped),
         pl.Series("_alone", names_alone(level_matrix, settings) if settings.names_alone_need_review
                   else np.zeros(len(level_matrix), dtype=bool)),
+        pl.Series("_no_first", missing_first_name(level_matrix, settings) if settings.missing_first_name_needs_email
+                  else np.zeros(len(level_matrix), dtype=bool)),
         *(pl.Series(f"_level_{k}", level_matrix[:, k]) for k in range(len(settings.comparisons))))
     fields = {c.field: k for k, c in enumerate(settings.comparisons)}
     which = pl.lit("last")
@@ -257,6 +261,8 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
     guard = pl.concat_str(pl.lit("different_"), which, pl.lit("_names"))
     if settings.names_alone_need_review:
         guard = pl.when(pl.col("_alone")).then(pl.lit("names_alone")).otherwise(guard)
+    if settings.missing_first_name_needs_email:
+        guard = pl.when(pl.col("_no_first")).then(pl.lit("missing_first_name")).otherwise(guard)
     for k, comparison in enumerate(settings.comparisons):
         if settings.other_address_needs_review and comparison.method == "other_address_at_company":
             guard = pl.when(pl.col(f"_level_{k}") == 0).then(pl.lit("other_address")).otherwise(guard)
@@ -265,7 +271,7 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
     return scored.with_columns(pl.when(held).then(guard).otherwise(None).alias(GUARD_COLUMN)).with_columns(
         pl.when(held).then(pl.concat_str(pl.col(GUARD_COLUMN).replace_strict(GUARD_REASONS), _reason_expr(settings)))
         .otherwise(_reason_expr(settings)).alias("reason"),
-    ).drop("_capped", "_alone", *(f"_level_{k}" for k in range(len(settings.comparisons))))
+    ).drop("_capped", "_alone", "_no_first", *(f"_level_{k}" for k in range(len(settings.comparisons))))
 
 
 def _reason_expr(settings: MatchSettings) -> pl.Expr:

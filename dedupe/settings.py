@@ -60,6 +60,7 @@ class MatchSettings:
     different_last_names_need_email: bool = False
     other_address_needs_review: bool = False
     names_alone_need_review: bool = False
+    missing_first_name_needs_email: bool = False
     apart_through_other_records: tuple[str, ...] = ()
     merge_leads_threshold: float | None = None
     review_max_share: float | None = None
@@ -167,9 +168,10 @@ class Guards(ConfigModel):
     different_last_names_need_email: bool = False
     other_address_needs_review: bool = False
     names_alone_need_review: bool = False
+    missing_first_name_needs_email: bool = False
     # the guards whose capped pairs never end in one lead through other records either
     apart_through_other_records: list[Literal["different_first_names", "different_last_names", "names_alone",
-                                              "other_address"]] = []
+                                              "other_address", "missing_first_name"]] = []
     name_guards_yield_above: float | None = None
 
 
@@ -234,6 +236,7 @@ def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
         different_last_names_need_email=spec.guards.different_last_names_need_email,
         other_address_needs_review=spec.guards.other_address_needs_review,
         names_alone_need_review=spec.guards.names_alone_need_review,
+        missing_first_name_needs_email=spec.guards.missing_first_name_needs_email,
         apart_through_other_records=tuple(spec.guards.apart_through_other_records),
         estimate=spec.estimation.enabled,
         random_pairs=spec.estimation.random_pairs,

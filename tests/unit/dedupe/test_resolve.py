@@ -4,6 +4,7 @@ decisions it keeps."""
 
 import re
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -493,3 +494,30 @@ def test_the_place_weighs_against_two_records_in_other_cities_and_nothing_for_a_
     assert same == unknown == 0.0 and same_total == unknown_total
     assert abroad < elsewhere < 0 and elsewhere_total < same_total
     assert reason.endswith("-place")
+
+
+def test_no_first_name_against_another_address_is_kept_for_review():
+    """One record has no first name and its e-mail differs from the other's: the surname, phone and company fit a
+    relative or a colleague on the switchboard as well. At a prior where that evidence alone would match, the guard
+    holds the pair at review and says why; with the same address, or the guard off, the weights decide."""
+    from dataclasses import replace
+
+    from dedupe.guards import missing_first_name
+
+    lenient = replace(SETTINGS, prior_match_probability=0.5)
+    nameless = {**BOB, "first_name": None, "email": "rsmith77@gmail.com"}
+    rows = [{"record_key": "l", **BOB}, {"record_key": "r", **nameless}]
+    (kept,) = resolve_people(_people(rows), _people(rows).clear(), lenient).decisions.iter_rows(named=True)
+    assert kept["match_probability"] >= lenient.match_threshold and kept["decision"] == "review"
+    assert kept["reason"].startswith("kept apart: no first name on one side and another e-mail address; ")
+    same = [{"record_key": "l", **BOB}, {"record_key": "r", **BOB, "first_name": None}]
+    assert resolve_people(_people(same), _people(same).clear(), lenient).decisions["decision"].to_list() == ["match"]
+    off = replace(lenient, missing_first_name_needs_email=False)
+    assert resolve_people(_people(rows), _people(rows).clear(), off).decisions["decision"].to_list() == ["match"]
+
+    fields = [c.field for c in SETTINGS.comparisons]
+    email_lowest = len(SETTINGS.comparisons[fields.index("email")].levels) - 1
+    levels = np.zeros((4, len(fields)), dtype=np.int8)
+    levels[:, fields.index("first_name")] = [-1, -1, 0, -1]
+    levels[:, fields.index("email")] = [email_lowest, -1, email_lowest, 0]
+    assert missing_first_name(levels, SETTINGS).tolist() == [True, False, False, False]
