@@ -115,3 +115,9 @@ def test_match_decisions_explain_each_pair(weekly_import):
                       "FROM core.match_decisions").row(0, named=True)
     assert decisions["n"] > 0 and decisions["e"] == decisions["n"] == decisions["w"] == decisions["r"]
     assert decisions["matches"] > 0
+    # where the records are (country, state, city) is compared too: it weighs against, never for
+    place = query(weekly_import["warehouse"],
+                  "SELECT count(place_weight) AS n, count(*) FILTER (WHERE place_weight < 0) AS against, "
+                  "max(place_weight) AS most, count(*) FILTER (WHERE reason LIKE '%-place%') AS named "
+                  "FROM core.match_decisions").row(0, named=True)
+    assert place["n"] == decisions["n"] and place["against"] > 0 and place["most"] <= 0 and place["named"] > 0
