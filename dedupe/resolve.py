@@ -13,6 +13,7 @@ from dedupe.cluster import cluster_records
 from dedupe.model import FittedModel
 from dedupe.blocking_keys import BLOCKING_KEY_COLUMNS, with_blocking_keys
 from dedupe.engines import ComparisonEngine
+from dedupe.guards import GUARD_COLUMN
 from dedupe.normalize.places import PLACE_COLUMNS, PLACE_KEY_COLUMNS, place_keys
 from dedupe.scoring import explained_pairs, score_candidates
 from dedupe.settings import MatchSettings
@@ -46,6 +47,20 @@ class Resolution:
     blocks_skipped: dict[str, dict[str, int]] = field(default_factory=dict)  # per pass with a block size cap
 
 
+@dataclass
+class ScoredRecords:
+    """One matching run's records (batch first, then known; blocking keys dropped) and their explained candidate
+    pairs (`scored`, positions into `records`): what clustering reads. Kept between two clusterings of one import
+    when leads heal, so the pairs are not compared twice."""
+
+    records: pl.DataFrame
+    scored: pl.DataFrame | None
+    pairs_per_pass: dict[str, int]
+    model: FittedModel
+    pairs_by_decision: dict[str, int]
+    blocks_skipped: dict[str, dict[str, int]]
+
+
 def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
                    must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = (),
                    retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = (),
@@ -59,6 +74,14 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     verdicts by record key; `retired_ids` are lead ids never to issue again (leads merged away);
     `keep_together` are links between re-opened records that still stand (see `cluster_records`).
     """
+    scored = score_records(batch, known, settings, must_link, engine)
+    return resolve_scored(scored, settings, must_link, cannot_link, retired_ids, keep_together)
+
+
+def score_records(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
+                  must_link: list[tuple[str, str]] = (), engine: ComparisonEngine | None = None) -> ScoredRecords:
+    """Block, compare, score and explain the candidate pairs of a batch against itself and known entities (the
+    first half of `resolve_people`)."""
     batch = _with_optional(batch, HINT_COLUMNS + OPTIONAL_MATCH_COLUMNS)
     known = _with_optional(known, OPTIONAL_MATCH_COLUMNS)
     records = pl.concat([batch.select(*ENTITY_COLUMNS, *OPTIONAL_MATCH_COLUMNS, *HINT_COLUMNS),
@@ -72,14 +95,24 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     records = records.drop([c for c in BLOCKING_KEY_COLUMNS if c in records.columns])  # blocking is done
     pairs_by_decision = candidates.counts()
     scored = explained_pairs(records, candidates, settings, np.arange(len(candidates)))
-    pairs_per_pass, model, blocks_skipped = candidates.pairs_per_pass, candidates.model, candidates.blocks_skipped
-    del candidates  # the kept pairs and the encoded records: explained now
-    assignments, decisions, healable = cluster_records(records, scored, settings, must_link, cannot_link,
+    return ScoredRecords(records, scored, candidates.pairs_per_pass, candidates.model, pairs_by_decision,
+                         candidates.blocks_skipped)
+
+
+def resolve_scored(state: ScoredRecords, settings: MatchSettings, must_link: list[tuple[str, str]] = (),
+                   cannot_link: list[tuple[str, str]] = (), retired_ids: set[str] = frozenset(),
+                   keep_together: list[tuple[str, str]] = (), keep_if_healing: bool = False) -> Resolution:
+    """Cluster scored records into leads and explain every decision (the second half of `resolve_people`). The
+    explained pairs are let go once clustered (`state.scored` becomes None), unless `keep_if_healing` and some
+    existing leads heal: then the caller clusters them again with those leads opened."""
+    records = state.records
+    assignments, decisions, healable = cluster_records(records, state.scored, settings, must_link, cannot_link,
                                                        retired_ids, keep_together)
-    del scored
+    if not (keep_if_healing and healable):
+        state.scored = None
     # positions to record keys by gathering (no join: a join rebuilds every column of the explained pairs)
     left, right = decisions["left"], decisions["right"]
-    decisions = decisions.drop("left", "right").with_columns(
+    decisions = decisions.drop("left", "right", GUARD_COLUMN, strict=False).with_columns(
         records["record_key"].gather(left).alias("left_key"), records["kind"].gather(left).alias("left_kind"),
         records["record_key"].gather(right).alias("right_key"), records["kind"].gather(right).alias("right_kind"))
     del left, right
@@ -92,7 +125,8 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
         pl.when(swap).then(pl.col("left_kind")).otherwise(pl.col("right_kind")).alias("right_kind"),
     )
     decisions = review_band(decisions, records, assignments, settings)
-    return Resolution(assignments, decisions, pairs_per_pass, model, pairs_by_decision, healable, blocks_skipped)
+    return Resolution(assignments, decisions, state.pairs_per_pass, state.model, state.pairs_by_decision, healable,
+                      state.blocks_skipped)
 
 
 JOINED_THROUGH_OTHERS = "joined through other records; "
@@ -238,6 +272,25 @@ def split_reopened(lead_records: pl.DataFrame, opened: list[str], kept_whole: li
     return lead_records.filter(~is_opened), reopened
 
 
+def _reopened_in_place(state: ScoredRecords, leads: list[str]) -> tuple[ScoredRecords, pl.DataFrame] | None:
+    """`state` with the records of `leads` re-opened where they stand (batch records carrying their lead in
+    `original_lead_id`, keeping its CRM links, as `split_reopened` makes those of a lead kept whole), and those
+    records; None when one of them is the earlier version of a corrected record (matched under a derived key)."""
+    records = state.records
+    opened = pl.col("lead_id").is_in(pl.Series(leads, dtype=pl.Utf8).implode()) & (pl.col("kind") == "lead")
+    rows = records.filter(opened)
+    if rows["record_key"].str.contains(EARLIER_VERSION_KEY).any():
+        return None
+    records = records.with_columns(
+        pl.when(opened).then(pl.lit("batch")).otherwise(pl.col("kind")).alias("kind"),
+        pl.when(opened).then(pl.col("lead_id")).otherwise(pl.col("original_lead_id")).alias("original_lead_id"),
+        pl.when(opened).then(None).otherwise(pl.col("lead_id")).alias("lead_id"))
+    reopened = rows.with_columns(pl.lit("batch").alias("kind"), pl.col("lead_id").alias("original_lead_id"),
+                                 pl.lit(None, dtype=pl.Utf8).alias("lead_id"))
+    return ScoredRecords(records, state.scored, state.pairs_per_pass, state.model, state.pairs_by_decision,
+                         state.blocks_skipped), reopened
+
+
 def _chains(records: pl.DataFrame) -> list[tuple[str, str]]:
     """Consecutive record keys of each lead (sorted): links that keep a lead's records together."""
     ordered = records.sort("record_key")
@@ -294,11 +347,12 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
         replaced_keys = set(superseded["record_key"].to_list())
         keep_together += [(a, b) for a, b in history.standing_links
                           if a not in replaced_keys and b not in replaced_keys]
-        resolution = resolve_people(records, known, settings, verdicts.must_link, verdicts.cannot_link,
-                                    history.retired_ids, keep_together, engine)
-        return resolution, reopened
+        state = score_records(records, known, settings, verdicts.must_link, engine)
+        resolution = resolve_scored(state, settings, verdicts.must_link, verdicts.cannot_link, history.retired_ids,
+                                    keep_together, keep_if_healing=True)
+        return resolution, reopened, state, keep_together
 
-    resolution, reopened = resolve(verdicts)
+    resolution, reopened, state, keep_together = resolve(verdicts)
     healed: list[str] = []
     if resolution.healable:  # overwhelming evidence joins existing leads: open them whole and join them, as an
         # accepted verdict would (the heal is recorded in core.lead_merges; a reviewer's reject reverses it)
@@ -311,7 +365,15 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
                                 verdicts.cannot_link, verdicts.pending,
                                 sorted(set(verdicts.leads_to_open) | set(healed)),
                                 sorted(set(verdicts.leads_kept_whole) | set(healed)))
-            resolution, reopened = resolve(verdicts)
+            healing = _reopened_in_place(state, healed)
+            if healing is None:  # a healed lead holds an earlier version of a corrected record: match all again
+                resolution, reopened, _, _ = resolve(verdicts)
+            else:  # the pairs are compared already: cluster them again with the healed leads opened whole
+                state, opened = healing
+                resolution = resolve_scored(state, settings, verdicts.must_link, verdicts.cannot_link,
+                                            history.retired_ids, keep_together + _chains(opened))
+                reopened = pl.concat([reopened.select("record_key"), opened.select("record_key")])
+    del state
     moves, merges = reassignments(resolution.assignments)
     # a corrected record whose lead changed moved, whether or not its earlier lead keeps other records
     earlier = superseded.filter(~pl.col("positional")).select("record_key", pl.col("lead_id").alias("from_lead_id"))

@@ -386,6 +386,13 @@ def test_a_record_that_links_two_existing_leads_with_overwhelming_evidence_merge
     assert result.merges.rows() == [(other, lead, "merged by matching")]
     assert set(result.moves["reason"]) == {"merged by matching"} and set(result.moves["to_lead_id"]) == {lead}
     assert result.summary(0, 0)["leads_merged_by_matching"] == 1
+    # the healed leads' records come back re-opened and are clustered again on the pairs already compared: each
+    # pair is explained once, by the one model this import estimated, with both records now batch records
+    assert sorted(result.reopened_keys.to_list()) == ["w1.csv#1", "w1.csv#2"]
+    pairs = result.decisions.select(pl.min_horizontal("left_key", "right_key").alias("a"),
+                                    pl.max_horizontal("left_key", "right_key").alias("b"))
+    assert pairs.n_unique() == pairs.height == sum(result.resolution.pairs_by_decision.values())
+    assert set(result.decisions["left_kind"]) | set(result.decisions["right_kind"]) <= {"batch", "contact"}
 
 
 def test_doubtful_evidence_leaves_two_existing_leads_for_review():
