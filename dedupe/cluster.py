@@ -234,7 +234,7 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         ["match_probability", "_pair"], descending=[True, False])
     batch = (records["kind"] == "batch").to_numpy()
     component = _components(records, edges, must + together)
-    held = _held_pairs(scored, settings.apart_through_other_records)
+    held = _held_pairs(scored, records, settings.apart_through_other_records)
     slow = _constrained_components(records, component, batch, must + together, cannot + held, settings)
     in_slow = np.isin(component, slow)
     fast_rows = np.flatnonzero(batch & ~in_slow)
@@ -268,11 +268,17 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     return assignments, decisions, healable
 
 
-def _held_pairs(scored: pl.DataFrame, guards: tuple[str, ...]) -> list[tuple[int, int]]:
-    """The pairs (positions) one of `guards` capped at `review`: they stay apart through other records too."""
+def _held_pairs(scored: pl.DataFrame, records: pl.DataFrame, guards: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The pairs (positions) one of `guards` capped at `review`: they stay apart through other records too. Only
+    pairs of records outside existing leads: an existing lead clusters as one node, so a pair held against one of
+    its records would keep a new record away from all of them (the same person at a changed address included)."""
     if not guards or GUARD_COLUMN not in scored.columns:
         return []
-    held = scored.filter(pl.col(GUARD_COLUMN).is_in(list(guards)))
+    held = scored.filter(pl.col(GUARD_COLUMN).is_in(list(guards))).select("left", "right")
+    if held.is_empty():
+        return []
+    in_lead = records["lead_id"].is_not_null()
+    held = held.filter(~pl.Series(in_lead.gather(held["left"])) & ~pl.Series(in_lead.gather(held["right"])))
     return list(zip(held["left"].to_list(), held["right"].to_list()))
 
 
@@ -297,8 +303,9 @@ def _constrained_components(records: pl.DataFrame, component: np.ndarray, batch:
                             links: list[tuple[int, int]], cannot: list[tuple[int, int]],
                             settings: MatchSettings) -> np.ndarray:
     """Components whose clustering needs the greedy, guarded algorithm: those holding two existing leads, two CRM
-    contacts or two CRM leads, a re-opened or corrected record, a reviewer's link, both ends of a cannot-link, or
-    (with the domain guard on) two company domains. In every other component no edge can be refused."""
+    contacts or two CRM leads, a re-opened or corrected record, a reviewer's link, both ends of a cannot-link or of
+    a pair a guard keeps apart (`cannot` holds both), or (with the domain guard on) two company domains. In every
+    other component no edge can be refused."""
     optional = [c for c in ("original_lead_id", "preferred_lead_id") if c in records.columns]
     frame = records.select("lead_id", "contact_id", "crm_lead_id", "domain", *optional).with_columns(
         pl.Series("_c", component), pl.Series("_batch", batch))

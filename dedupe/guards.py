@@ -5,12 +5,21 @@ weights that the settings' `guards` switch on.
   the review threshold, `non_match` below.
 
 - Different first names need a shared email: a pair whose first names fall in the lowest level (not a
-  nickname, not a typo, not an initial; swapped names are compared aligned) and whose emails are not equal is at most `review`, however much else
-  agrees (colleagues or relatives sharing a surname, a switchboard phone and a company).
+  nickname, not a typo, not an initial; swapped names are compared aligned) and that share no e-mail address (equal,
+  or the same local part at a domain typo) is at most `review`, however much else agrees (colleagues or relatives
+  sharing a surname, a switchboard phone and a company). The same for last names.
 
 - Names alone against a differing contact (`names_alone_need_review`): no e-mail, phone or company agrees and one
   of them differs, so whatever speaks for the pair is in the names; at most `review` (namesakes and relatives with
   their own addresses).
+
+- No first name against another address (`missing_first_name_needs_email`): one side has no first name and the two
+  e-mail addresses differ; at most `review` (the surname, phone and company fit a relative or colleague as well).
+
+- Two personal addresses at one company (`other_address_needs_review`): at most `review`.
+
+The guard that capped a pair at `review` is named in the pair's `held_by_guard` column (null for a pair no guard
+kept out of `match`); clustering keeps the pairs of `apart_through_other_records` apart through third records too.
 """
 
 from __future__ import annotations
@@ -20,7 +29,8 @@ import numpy as np
 from dedupe.settings import MatchSettings
 
 DECISIONS = ("non_match", "review", "match")
-# the guard that capped a pair at `review` (null for the others): read by clustering, not published
+# the guard that kept a pair out of `match` (null for every other pair, also a capped one below the match
+# threshold): read by clustering, not published
 GUARD_COLUMN = "held_by_guard"
 GUARD_REASONS = {
     "different_first_names": "kept apart: different first names without a shared email; ",

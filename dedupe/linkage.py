@@ -254,7 +254,7 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         *(pl.Series(f"_level_{k}", level_matrix[:, k]) for k in range(len(settings.comparisons))))
     fields = {c.field: k for k, c in enumerate(settings.comparisons)}
     which = pl.lit("last")
-    if "first_name" in fields:
+    if "first_name" in fields and settings.different_first_names_need_email:  # the first-name guard, when it caps
         k = fields["first_name"]
         which = pl.when(pl.col(f"_level_{k}") == len(settings.comparisons[k].levels) - 1).then(pl.lit("first")) \
             .otherwise(which)

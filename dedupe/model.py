@@ -53,9 +53,9 @@ def configured_model(settings: MatchSettings) -> FittedModel:
 
 
 def against_only(m: list[np.ndarray], u: tuple[np.ndarray, ...], settings: MatchSettings) -> tuple[np.ndarray, ...]:
-    """m with the agreeing levels of an `against_only` comparison capped at their u: they weigh nothing (log2 m/u =
-    0), a level more likely between two people still weighs against."""
-    return tuple(np.minimum(m_k, u_k) if c.against_only else m_k
+    """m of an `against_only` comparison: its agreeing levels at their u (they weigh nothing: log2 m/u = 0), its
+    other levels at most their u (a level more likely between two people weighs against, never for)."""
+    return tuple(np.where(c.agreeing, u_k, np.minimum(m_k, u_k)) if c.against_only else m_k
                  for m_k, u_k, c in zip(m, u, settings.comparisons))
 
 

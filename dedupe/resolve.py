@@ -327,7 +327,7 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
 
     known_records = _with_optional(history.lead_records, OPTIONAL_MATCH_COLUMNS)  # place keys once, not per pass
 
-    def resolve(verdicts: Verdicts) -> tuple[Resolution, pl.DataFrame]:
+    def resolve(verdicts: Verdicts) -> tuple[Resolution, pl.DataFrame, ScoredRecords, list[tuple[str, str]]]:
         lead_records, reopened = split_reopened(known_records, verdicts.leads_to_open,
                                                 verdicts.leads_kept_whole)
         lead_records = lead_records.join(superseded.select("record_key", "earlier_version_key"), on="record_key",
@@ -367,12 +367,15 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
                                 sorted(set(verdicts.leads_kept_whole) | set(healed)))
             healing = _reopened_in_place(state, healed)
             if healing is None:  # a healed lead holds an earlier version of a corrected record: match all again
+                state = resolution = None  # the first run's records and pairs are not needed
                 resolution, reopened, _, _ = resolve(verdicts)
             else:  # the pairs are compared already: cluster them again with the healed leads opened whole
                 state, opened = healing
+                del healing
                 resolution = resolve_scored(state, settings, verdicts.must_link, verdicts.cannot_link,
                                             history.retired_ids, keep_together + _chains(opened))
                 reopened = pl.concat([reopened.select("record_key"), opened.select("record_key")])
+                del opened
     del state
     moves, merges = reassignments(resolution.assignments)
     # a corrected record whose lead changed moved, whether or not its earlier lead keeps other records

@@ -135,6 +135,9 @@ class ComparisonSpec(ConfigModel):
             raise_problems([(("columns",), "max_jarowinkler needs two or more columns")])
         if not self.column and not self.columns:
             raise_problems([(("column",), "is required (the column to compare)")])
+        if self.weighs == "against" and self.term_frequency:
+            raise_problems([(("weighs",), "a comparison that weighs only against cannot adjust for term frequency "
+                                          "(a rare agreeing value would weigh for the pair)")])
         if self.nickname_package and self.method != "first_name":
             raise_problems([(("nickname_package",), "only the first_name method reads the nickname package")])
         if self.method == "place" and len(self.columns) != 3:

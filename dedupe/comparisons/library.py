@@ -60,12 +60,18 @@ class Comparison:
         self.columns = tuple(columns)
         self.levels = tuple(levels)
         self.term_frequency = term_frequency
-        # agreement weighs nothing, disagreement weighs against (the model's m is capped at u: see dedupe.model)
+        # agreement weighs nothing, disagreement weighs against (see dedupe.model.against_only)
         self.against_only = against_only
         if self.level_names is not None:  # a level the file leaves out falls into the next one it keeps
             given = [lv.name for lv in self.levels]
             self._kept = np.array([given.index(next(n for n in self.level_names[i:] if n in given))
                                    for i in range(len(self.level_names))], dtype=np.int8)
+
+    @property
+    def agreeing(self) -> np.ndarray:
+        """Per level of the file, whether it says the two values agree (every level but the last, unless the class
+        says otherwise): what an `against_only` comparison does not weigh."""
+        return np.arange(len(self.levels)) < len(self.levels) - 1
 
     def level(self, name: str):
         """The file's level of this name, or None when the file leaves it out."""
@@ -455,6 +461,10 @@ class PlaceComparison(Comparison):
     method = "place"
     level_names = ("same_city", "same_region", "same_country", "other_city", "other_country")
 
+    @property
+    def agreeing(self) -> np.ndarray:
+        return np.array([lv.name in ("same_city", "same_region", "same_country") for lv in self.levels])
+
     def compare(self, pairs):
         city, region, country = (self.columns + (None, None, None))[:3]
 
@@ -471,14 +481,16 @@ class PlaceComparison(Comparison):
         sim = pairs.similarity(city) if city_present.any() else np.full(len(pairs), MISSING)
         at = self.level("same_city").min_similarity if self.level("same_city") else 1.0
         other_country = country_present & ~same_country
-        same_city = city_present & (sim >= min(at, 1.0) - 1e-9) & ~other_country
+        other_region = region_present & ~same_region  # Springfield, IL is not Springfield, MA
+        same_city = city_present & (sim >= min(at, 1.0) - 1e-9) & ~other_country & ~other_region
         level = np.full(len(pairs), MISSING_LEVEL, dtype=np.int8)
         level[country_present & same_country] = 2
         level[city_present & ~same_city & ~other_country] = 3
         level[same_region & ~same_city & ~other_country] = 1
         level[other_country] = 4
         level[same_city] = 0
-        return self._kept_levels(level), np.where(level == MISSING_LEVEL, MISSING, np.clip(sim, 0, 1))
+        # the similarity explains the cities: missing where they cannot both be compared
+        return self._kept_levels(level), np.where((level == MISSING_LEVEL) | ~city_present, MISSING, np.clip(sim, 0, 1))
 
 
 def _free_domains(vocabulary: Vocabulary) -> np.ndarray:

@@ -96,6 +96,7 @@ def _level(field: str, left: dict, right: dict) -> str:
     ("place", {}, {"city": "Los Angeles", "state": "California"}, "same_region"),
     ("place", {}, {"city": None, "state": None}, "same_country"),
     ("place", {}, {"city": "Boston", "state": "MA"}, "other_city"),
+    ("place", {"city": "Springfield", "state": "IL"}, {"city": "Springfield", "state": "MA"}, "other_city"),
     ("place", {}, {"city": "Berlin", "state": None, "country": "Deutschland"}, "other_country"),
     ("place", {}, {"city": "San Francisco", "country": "United States of America"}, "same_city"),
     ("place", {"city": None, "state": None, "country": None}, {}, "missing"),

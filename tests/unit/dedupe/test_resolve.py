@@ -467,6 +467,23 @@ def test_a_record_without_first_name_joins_one_of_two_colleagues_the_guard_keeps
     assert lead["livio"] == lead["sabatino"] == lead["x"]
 
 
+def test_a_pair_held_apart_never_keeps_a_new_record_from_an_existing_lead_it_matches():
+    """An existing lead holds two addresses of one person at his company (a reviewer joined them): a new record equal
+    to one of them joins the lead, though the company-address guard holds it apart from the other address (a lead
+    clusters as one node, so a pair held against one of its records must not stand between it and the rest)."""
+    from dataclasses import replace
+
+    lenient = replace(SETTINGS, prior_match_probability=0.1)
+    office = {"first_name": "Livio", "last_name": "Falcone", "phone": "+39 02 1230 1896",
+              "company": "Gasperi Partners", "website": None, "country": "IT"}
+    known = _people([{"record_key": "w1.csv#1", "email": "livio@gasperipartners.it", **office, "lead_id": "LF-L1"},
+                     {"record_key": "w1.csv#2", "email": "l.falcone@gasperipartners.it", **office, "lead_id": "LF-L1"}],
+                    kind="lead")
+    batch = _people([{"record_key": "w2.csv#1", "email": "l.falcone@gasperipartners.it", **office}])
+    resolution = resolve_people(batch, known, lenient)
+    assert resolution.assignments.select("record_key", "lead_id").rows() == [("w2.csv#1", "LF-L1")]
+
+
 def test_the_same_address_with_a_domain_typo_counts_as_a_shared_email_for_the_first_name_guard():
     """A first name no table knows as a nickname (Tito for Robert) with the same local part at a typo'd domain, the
     same phone and company: one person, not two kept apart for a reviewer."""
@@ -496,6 +513,8 @@ def test_the_place_weighs_against_two_records_in_other_cities_and_nothing_for_a_
 
     same, same_total, _ = weights(here)
     unknown, unknown_total, _ = weights({**here, "city": None, "state": None, "country": None})
+    country, country_total, _ = weights({**here, "city": None, "state": None})  # only the country known: agrees
+    assert country == 0.0 and country_total == unknown_total
     elsewhere, elsewhere_total, reason = weights({**here, "city": "Boston", "state": "MA"})
     abroad, _, _ = weights({**here, "city": "Berlin", "state": None, "country": "Germany"})
     assert same == unknown == 0.0 and same_total == unknown_total

@@ -23,6 +23,8 @@ def _default_text() -> str:
     ("columns: [city_key, region_key, country_key]", "columns: [city_key, country_key]",
      r"place needs columns: \[city, region, country\]"),
     ("    weighs: against\n", "    weighs: sometimes\n", "weighs"),
+    ("    weighs: against\n", "    weighs: against\n    term_frequency: true\n",
+     "cannot adjust for term frequency"),
     ("apart_through_other_records: [other_address]",
      "apart_through_other_records: [other_address, same_phone]", "apart_through_other_records"),
 ])
