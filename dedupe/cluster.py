@@ -79,6 +79,19 @@ class _TakenIds:
         self._checked.add(lead_id)
         self._taken.add(lead_id)
 
+    def claim_all(self, firsts: list[str]) -> list[str]:
+        """`claim` for many clusters in order: a first-choice id (already looked up) that nothing took is taken
+        directly; only the others go through the salting of `claim`."""
+        out, taken, choice = [], self._taken, self._first_choice
+        for first in firsts:
+            lead_id = choice.get(first)
+            if lead_id is not None and lead_id not in taken:
+                taken.add(lead_id)
+                out.append(lead_id)
+            else:
+                out.append(self.claim(first))
+        return out
+
     def claim(self, first: str) -> str:
         """A new lead's id from its first record's key (salted past any taken id: never a live, re-opened or
         merged-away one), taken from now on."""
@@ -347,8 +360,9 @@ def _assign_unconstrained(records: pl.DataFrame, rows: np.ndarray, component: np
     if "original_lead_id" in records.columns:
         extra |= set(records["original_lead_id"].drop_nulls().to_list())
     firsts, leads = per["_first"].to_list(), per["_lead"].to_list()
-    taken = _TakenIds(records, extra, [first for first, lead in zip(firsts, leads) if lead is None])
-    new_ids = [lead if lead is not None else taken.claim(first) for first, lead in zip(firsts, leads)]
+    wanted = [first for first, lead in zip(firsts, leads) if lead is None]
+    claimed = iter(_TakenIds(records, extra, wanted).claim_all(wanted))
+    new_ids = [lead if lead is not None else next(claimed) for lead in leads]
     per = per.with_columns(pl.Series("lead_id", new_ids, dtype=pl.Utf8), pl.col("_lead").is_null().alias("is_new_lead"))
     ends = pl.concat([edges.select(pl.col("left").alias("_row"), "match_probability", "reason", "_pair"),
                       edges.select(pl.col("right").alias("_row"), "match_probability", "reason", "_pair")])
