@@ -18,6 +18,9 @@ weights that the settings' `guards` switch on.
 
 - Two personal addresses at one company (`other_address_needs_review`): at most `review`.
 
+- Another e-mail and another phone (`two_contacts_differ_need_review`): both given and both different; at most
+  `review` (namesake colleagues share the name and the company).
+
 The guard that capped a pair at `review` is named in the pair's `held_by_guard` column (null for a pair no guard
 kept out of `match`); clustering keeps the pairs of `apart_through_other_records` apart through third records too.
 """
@@ -38,6 +41,7 @@ GUARD_REASONS = {
     "names_alone": "kept apart: names alone against a differing contact; ",
     "other_address": "kept apart: two personal addresses at one company; ",
     "missing_first_name": "kept apart: no first name on one side and another e-mail address; ",
+    "two_contacts_differ": "kept apart: another e-mail address and another phone; ",
 }
 # what says where a person is reached, as opposed to who they are called
 CONTACT_FIELDS = ("email", "phone", "company")
@@ -65,7 +69,20 @@ def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.nd
         capped |= names_alone(level_matrix, settings)
     if settings.missing_first_name_needs_email:
         capped |= missing_first_name(level_matrix, settings)
+    if settings.two_contacts_differ_need_review:
+        capped |= two_contacts_differ(level_matrix, settings)
     return capped
+
+
+def two_contacts_differ(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """True for pairs whose e-mail addresses and phone numbers are both given and both differ (not a typo of one
+    another): what agrees, a name and a company, two colleagues of one name share as well."""
+    fields = _fields(settings)
+    if not {"email", "phone"} <= fields.keys():
+        return np.zeros(len(level_matrix), dtype=bool)
+    email, phone = fields["email"], fields["phone"]
+    return ((level_matrix[:, email] == len(settings.comparisons[email].levels) - 1)
+            & (level_matrix[:, phone] == len(settings.comparisons[phone].levels) - 1))
 
 
 def missing_first_name(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:

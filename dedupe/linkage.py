@@ -17,6 +17,7 @@ import polars as pl
 from dedupe.comparisons import MISSING, Encoded, PairValues, encode
 from dedupe.guards import (
     DECISIONS, GUARD_COLUMN, GUARD_REASONS, capped_at_review, decision_codes, missing_first_name, names_alone,
+    two_contacts_differ,
 )
 from dedupe.model import FittedModel, configured_model, match_weights, probability
 from dedupe.settings import MatchSettings
@@ -251,6 +252,8 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
                   else np.zeros(len(level_matrix), dtype=bool)),
         pl.Series("_no_first", missing_first_name(level_matrix, settings) if settings.missing_first_name_needs_email
                   else np.zeros(len(level_matrix), dtype=bool)),
+        pl.Series("_two_contacts", two_contacts_differ(level_matrix, settings)
+                  if settings.two_contacts_differ_need_review else np.zeros(len(level_matrix), dtype=bool)),
         *(pl.Series(f"_level_{k}", level_matrix[:, k]) for k in range(len(settings.comparisons))))
     fields = {c.field: k for k, c in enumerate(settings.comparisons)}
     which = pl.lit("last")
@@ -261,6 +264,8 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
     guard = pl.concat_str(pl.lit("different_"), which, pl.lit("_names"))
     if settings.names_alone_need_review:
         guard = pl.when(pl.col("_alone")).then(pl.lit("names_alone")).otherwise(guard)
+    if settings.two_contacts_differ_need_review:
+        guard = pl.when(pl.col("_two_contacts")).then(pl.lit("two_contacts_differ")).otherwise(guard)
     if settings.missing_first_name_needs_email:
         guard = pl.when(pl.col("_no_first")).then(pl.lit("missing_first_name")).otherwise(guard)
     for k, comparison in enumerate(settings.comparisons):
@@ -271,7 +276,7 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
     return scored.with_columns(pl.when(held).then(guard).otherwise(None).alias(GUARD_COLUMN)).with_columns(
         pl.when(held).then(pl.concat_str(pl.col(GUARD_COLUMN).replace_strict(GUARD_REASONS), _reason_expr(settings)))
         .otherwise(_reason_expr(settings)).alias("reason"),
-    ).drop("_capped", "_alone", "_no_first", *(f"_level_{k}" for k in range(len(settings.comparisons))))
+    ).drop("_capped", "_alone", "_no_first", "_two_contacts", *(f"_level_{k}" for k in range(len(settings.comparisons))))
 
 
 def _reason_expr(settings: MatchSettings) -> pl.Expr:

@@ -547,3 +547,31 @@ def test_no_first_name_against_another_address_is_kept_for_review():
     levels[:, fields.index("first_name")] = [-1, -1, 0, -1]
     levels[:, fields.index("email")] = [email_lowest, -1, email_lowest, 0]
     assert missing_first_name(levels, SETTINGS).tolist() == [True, False, False, False]
+
+
+def test_another_address_and_another_phone_are_kept_for_review():
+    """Same name, same company, but the e-mail addresses and the phones both differ: a namesake colleague fits as
+    well. At a prior where names and company alone would match, the guard holds the pair at review and says why; a
+    shared phone, or the guard off, leaves it to the weights."""
+    from dataclasses import replace
+
+    from dedupe.guards import two_contacts_differ
+
+    lenient = replace(SETTINGS, prior_match_probability=0.5)
+    other = {**BOB, "email": "robert.smith77@gmail.com", "phone": "415 555 9000"}
+    rows = [{"record_key": "l", **BOB}, {"record_key": "r", **other}]
+    (kept,) = resolve_people(_people(rows), _people(rows).clear(), lenient).decisions.iter_rows(named=True)
+    assert kept["match_probability"] >= lenient.match_threshold and kept["decision"] == "review"
+    assert kept["reason"].startswith("kept apart: another e-mail address and another phone; ")
+    shared_phone = [{"record_key": "l", **BOB}, {"record_key": "r", **other, "phone": BOB["phone"]}]
+    assert resolve_people(_people(shared_phone), _people(shared_phone).clear(), lenient).decisions[
+        "decision"].to_list() == ["match"]
+    off = replace(lenient, two_contacts_differ_need_review=False)
+    assert resolve_people(_people(rows), _people(rows).clear(), off).decisions["decision"].to_list() == ["match"]
+
+    fields = [c.field for c in SETTINGS.comparisons]
+    lowest = {f: len(SETTINGS.comparisons[fields.index(f)].levels) - 1 for f in ("email", "phone")}
+    levels = np.zeros((4, len(fields)), dtype=np.int8)
+    levels[:, fields.index("email")] = [lowest["email"], lowest["email"], -1, 0]
+    levels[:, fields.index("phone")] = [lowest["phone"], 1, lowest["phone"], lowest["phone"]]
+    assert two_contacts_differ(levels, SETTINGS).tolist() == [True, False, False, False]

@@ -43,4 +43,4 @@ def test_the_default_file_compares_the_place_against_only_and_reads_the_nickname
     assert by_field["place"].against_only and not by_field["phone"].against_only
     assert by_field["first_name"].nickname_package
     assert settings.apart_through_other_records == ("other_address",)
-    assert settings.missing_first_name_needs_email
+    assert settings.missing_first_name_needs_email and settings.two_contacts_differ_need_review
