@@ -35,6 +35,9 @@ DECISIONS = ("non_match", "review", "match")
 # the guard that kept a pair out of `match` (null for every other pair, also a capped one below the match
 # threshold): read by clustering, not published
 GUARD_COLUMN = "held_by_guard"
+# the guards in the order they name a pair several of them cap (the later wins; "" is none)
+GUARD_NAMES = ("", "different_last_names", "different_first_names", "names_alone", "two_contacts_differ",
+               "missing_first_name", "other_address")
 GUARD_REASONS = {
     "different_first_names": "kept apart: different first names without a shared email; ",
     "different_last_names": "kept apart: different last names without a shared email; ",
@@ -51,27 +54,39 @@ def _fields(settings: MatchSettings) -> dict[str, int]:
     return {c.field: k for k, c in enumerate(settings.comparisons)}
 
 
-def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
-    """True for pairs a guard keeps out of `match` whatever their score."""
-    capped = np.zeros(len(level_matrix), dtype=bool)
+def capping_guard(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """Per pair, the index into GUARD_NAMES of the guard that keeps it out of `match` whatever its score (0: none).
+    Where several do, the later in GUARD_NAMES names it (its reason says most about who the two are)."""
+    code = np.zeros(len(level_matrix), dtype=np.int8)
+    if not len(level_matrix):
+        return code
+
+    def mark(name: str, mask: np.ndarray) -> None:
+        code[mask] = GUARD_NAMES.index(name)
+
     fields = _fields(settings)
-    for name, on in (("first_name", settings.different_first_names_need_email),
-                     ("last_name", settings.different_last_names_need_email)):
-        if on and len(level_matrix) and {name, "email"} <= fields.keys():
-            k, email = fields[name], fields["email"]
+    for name, on in (("last_name", settings.different_last_names_need_email),
+                     ("first_name", settings.different_first_names_need_email)):
+        if on and {name, "email"} <= fields.keys():
+            k = fields[name]
             lowest = len(settings.comparisons[k].levels) - 1
-            capped |= (level_matrix[:, k] == lowest) & ~shared_email(level_matrix, settings)
-    if settings.other_address_needs_review and len(level_matrix):
+            mark(f"different_{name}s", (level_matrix[:, k] == lowest) & ~shared_email(level_matrix, settings))
+    if settings.names_alone_need_review:
+        mark("names_alone", names_alone(level_matrix, settings))
+    if settings.two_contacts_differ_need_review:
+        mark("two_contacts_differ", two_contacts_differ(level_matrix, settings))
+    if settings.missing_first_name_needs_email:
+        mark("missing_first_name", missing_first_name(level_matrix, settings))
+    if settings.other_address_needs_review:
         for k, comparison in enumerate(settings.comparisons):  # two personal addresses at one company: two people
             if comparison.method == "other_address_at_company":
-                capped |= level_matrix[:, k] == 0
-    if settings.names_alone_need_review:
-        capped |= names_alone(level_matrix, settings)
-    if settings.missing_first_name_needs_email:
-        capped |= missing_first_name(level_matrix, settings)
-    if settings.two_contacts_differ_need_review:
-        capped |= two_contacts_differ(level_matrix, settings)
-    return capped
+                mark("other_address", level_matrix[:, k] == 0)
+    return code
+
+
+def capped_at_review(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """True for pairs a guard keeps out of `match` whatever their score."""
+    return capping_guard(level_matrix, settings) > 0
 
 
 def two_contacts_differ(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:

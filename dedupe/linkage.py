@@ -15,10 +15,7 @@ import numpy as np
 import polars as pl
 
 from dedupe.comparisons import MISSING, Encoded, PairValues, encode
-from dedupe.guards import (
-    DECISIONS, GUARD_COLUMN, GUARD_REASONS, capped_at_review, decision_codes, missing_first_name, names_alone,
-    two_contacts_differ,
-)
+from dedupe.guards import DECISIONS, GUARD_COLUMN, GUARD_NAMES, GUARD_REASONS, capping_guard, decision_codes
 from dedupe.model import FittedModel, configured_model, match_weights, probability
 from dedupe.settings import MatchSettings
 
@@ -242,41 +239,23 @@ def score_pairs(level_matrix: np.ndarray, similarities: np.ndarray, settings: Ma
         out[f"{comparison.field}_weight"] = weights[:, k]
     out["total_score"] = total
     out["match_probability"] = probability(total)
-    capped = capped_at_review(level_matrix, settings)
+    guard = capping_guard(level_matrix, settings)
+    capped = guard > 0
     if settings.name_guards_yield_above is not None:
         capped &= total < settings.name_guards_yield_above
     out["decision"] = np.array(DECISIONS, dtype=object)[decision_codes(out["match_probability"], capped, settings)]
-    scored = pl.DataFrame(out, schema_overrides={"decision": pl.Utf8}).with_columns(
-        pl.Series("_capped", capped),
-        pl.Series("_alone", names_alone(level_matrix, settings) if settings.names_alone_need_review
-                  else np.zeros(len(level_matrix), dtype=bool)),
-        pl.Series("_no_first", missing_first_name(level_matrix, settings) if settings.missing_first_name_needs_email
-                  else np.zeros(len(level_matrix), dtype=bool)),
-        pl.Series("_two_contacts", two_contacts_differ(level_matrix, settings)
-                  if settings.two_contacts_differ_need_review else np.zeros(len(level_matrix), dtype=bool)),
-        *(pl.Series(f"_level_{k}", level_matrix[:, k]) for k in range(len(settings.comparisons))))
-    fields = {c.field: k for k, c in enumerate(settings.comparisons)}
-    which = pl.lit("last")
-    if "first_name" in fields and settings.different_first_names_need_email:  # the first-name guard, when it caps
-        k = fields["first_name"]
-        which = pl.when(pl.col(f"_level_{k}") == len(settings.comparisons[k].levels) - 1).then(pl.lit("first")) \
-            .otherwise(which)
-    guard = pl.concat_str(pl.lit("different_"), which, pl.lit("_names"))
-    if settings.names_alone_need_review:
-        guard = pl.when(pl.col("_alone")).then(pl.lit("names_alone")).otherwise(guard)
-    if settings.two_contacts_differ_need_review:
-        guard = pl.when(pl.col("_two_contacts")).then(pl.lit("two_contacts_differ")).otherwise(guard)
-    if settings.missing_first_name_needs_email:
-        guard = pl.when(pl.col("_no_first")).then(pl.lit("missing_first_name")).otherwise(guard)
-    for k, comparison in enumerate(settings.comparisons):
-        if settings.other_address_needs_review and comparison.method == "other_address_at_company":
-            guard = pl.when(pl.col(f"_level_{k}") == 0).then(pl.lit("other_address")).otherwise(guard)
     # the guard that kept a pair out of `match` (clustering may keep such pairs apart through other records too)
-    held = pl.col("_capped") & (pl.col("match_probability") >= settings.match_threshold)
-    return scored.with_columns(pl.when(held).then(guard).otherwise(None).alias(GUARD_COLUMN)).with_columns(
-        pl.when(held).then(pl.concat_str(pl.col(GUARD_COLUMN).replace_strict(GUARD_REASONS), _reason_expr(settings)))
+    held = capped & (out["match_probability"] >= settings.match_threshold)
+    named = pl.Series(GUARD_COLUMN, np.where(held, guard, 0)).replace_strict(
+        {code: name or None for code, name in enumerate(GUARD_NAMES)}, return_dtype=pl.Utf8)
+    scored = pl.DataFrame(out, schema_overrides={"decision": pl.Utf8}).with_columns(
+        named,
+        *(pl.Series(f"_level_{k}", level_matrix[:, k]) for k in range(len(settings.comparisons))))
+    return scored.with_columns(
+        pl.when(pl.col(GUARD_COLUMN).is_not_null())
+        .then(pl.concat_str(pl.col(GUARD_COLUMN).replace_strict(GUARD_REASONS, default=None), _reason_expr(settings)))
         .otherwise(_reason_expr(settings)).alias("reason"),
-    ).drop("_capped", "_alone", "_no_first", "_two_contacts", *(f"_level_{k}" for k in range(len(settings.comparisons))))
+    ).drop(*(f"_level_{k}" for k in range(len(settings.comparisons))))
 
 
 def _reason_expr(settings: MatchSettings) -> pl.Expr:
