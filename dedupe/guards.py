@@ -21,6 +21,10 @@ weights that the settings' `guards` switch on.
 - Another e-mail and another phone (`two_contacts_differ_need_review`): both given and both different; at most
   `review` (namesake colleagues share the name and the company).
 
+- Another place and another contact (`other_place_needs_review`): the place comparison says another city or country
+  and the e-mail addresses or the phones are both given and differ; at most `review` (namesakes at a similar company
+  elsewhere, relatives in another town on one household phone). It names a pair only when no other guard caps it.
+
 The guard that capped a pair at `review` is named in the pair's `held_by_guard` column (null for a pair no guard
 kept out of `match`); clustering keeps the pairs of `apart_through_other_records` apart through third records too.
 """
@@ -35,9 +39,10 @@ DECISIONS = ("non_match", "review", "match")
 # the guard that kept a pair out of `match` (null for every other pair, also a capped one below the match
 # threshold): read by clustering, not published
 GUARD_COLUMN = "held_by_guard"
-# the guards in the order they name a pair several of them cap (the later wins; "" is none)
-GUARD_NAMES = ("", "different_last_names", "different_first_names", "names_alone", "two_contacts_differ",
-               "missing_first_name", "other_address")
+# the guards in the order they name a pair several of them cap (the later wins; "" is none; other_place first, so a
+# pair another guard caps keeps that guard's reason and is held apart through other records as it was)
+GUARD_NAMES = ("", "other_place", "different_last_names", "different_first_names", "names_alone",
+               "two_contacts_differ", "missing_first_name", "other_address")
 GUARD_REASONS = {
     "different_first_names": "kept apart: different first names without a shared email; ",
     "different_last_names": "kept apart: different last names without a shared email; ",
@@ -45,6 +50,7 @@ GUARD_REASONS = {
     "other_address": "kept apart: two personal addresses at one company; ",
     "missing_first_name": "kept apart: no first name on one side and another e-mail address; ",
     "two_contacts_differ": "kept apart: another e-mail address and another phone; ",
+    "other_place": "kept apart: another place and another e-mail address or phone; ",
 }
 # what says where a person is reached, as opposed to who they are called
 CONTACT_FIELDS = ("email", "phone", "company")
@@ -64,6 +70,8 @@ def capping_guard(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarr
     def mark(name: str, mask: np.ndarray) -> None:
         code[mask] = GUARD_NAMES.index(name)
 
+    if settings.other_place_needs_review:  # first: it names only the pairs no guard below caps
+        mark("other_place", other_place(level_matrix, settings))
     fields = _fields(settings)
     for name, on in (("last_name", settings.different_last_names_need_email),
                      ("first_name", settings.different_first_names_need_email)):
@@ -98,6 +106,27 @@ def two_contacts_differ(level_matrix: np.ndarray, settings: MatchSettings) -> np
     email, phone = fields["email"], fields["phone"]
     return ((level_matrix[:, email] == len(settings.comparisons[email].levels) - 1)
             & (level_matrix[:, phone] == len(settings.comparisons[phone].levels) - 1))
+
+
+def other_place(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """True for pairs in another city or country (the place comparison's `other_city` / `other_country` levels)
+    whose e-mail addresses or phones are both given and differ: two pieces of evidence against the pair that the
+    agreeing name, company and the other contact do not outweigh (namesakes at similar companies elsewhere,
+    relatives in another town on one household phone)."""
+    fields = _fields(settings)
+    place = [k for k, c in enumerate(settings.comparisons) if c.method == "place"]
+    if not place:
+        return np.zeros(len(level_matrix), dtype=bool)
+    k = place[0]
+    names = [lv.name for lv in settings.comparisons[k].levels]
+    elsewhere = [i for i, name in enumerate(names) if name in ("other_city", "other_country")]
+    out = np.isin(level_matrix[:, k], elsewhere)
+    differs = np.zeros(len(level_matrix), dtype=bool)
+    for name in ("email", "phone"):
+        if name in fields:
+            j = fields[name]
+            differs |= level_matrix[:, j] == len(settings.comparisons[j].levels) - 1
+    return out & differs
 
 
 def missing_first_name(level_matrix: np.ndarray, settings: MatchSettings) -> np.ndarray:

@@ -62,6 +62,7 @@ class MatchSettings:
     names_alone_need_review: bool = False
     missing_first_name_needs_email: bool = False
     two_contacts_differ_need_review: bool = False
+    other_place_needs_review: bool = False
     apart_through_other_records: tuple[str, ...] = ()
     merge_leads_threshold: float | None = None
     review_max_share: float | None = None
@@ -174,9 +175,11 @@ class Guards(ConfigModel):
     names_alone_need_review: bool = False
     missing_first_name_needs_email: bool = False
     two_contacts_differ_need_review: bool = False
+    other_place_needs_review: bool = False
     # the guards whose capped pairs never end in one lead through other records either
     apart_through_other_records: list[Literal["different_first_names", "different_last_names", "names_alone",
-                                              "other_address", "missing_first_name", "two_contacts_differ"]] = []
+                                              "other_address", "missing_first_name", "two_contacts_differ",
+                                              "other_place"]] = []
     name_guards_yield_above: float | None = None
 
 
@@ -243,6 +246,7 @@ def compile_settings(spec: MatchSettingsFile) -> MatchSettings:
         names_alone_need_review=spec.guards.names_alone_need_review,
         missing_first_name_needs_email=spec.guards.missing_first_name_needs_email,
         two_contacts_differ_need_review=spec.guards.two_contacts_differ_need_review,
+        other_place_needs_review=spec.guards.other_place_needs_review,
         apart_through_other_records=tuple(spec.guards.apart_through_other_records),
         estimate=spec.estimation.enabled,
         random_pairs=spec.estimation.random_pairs,

@@ -575,3 +575,39 @@ def test_another_address_and_another_phone_are_kept_for_review():
     levels[:, fields.index("email")] = [lowest["email"], lowest["email"], -1, 0]
     levels[:, fields.index("phone")] = [lowest["phone"], 1, lowest["phone"], lowest["phone"]]
     assert two_contacts_differ(levels, SETTINGS).tolist() == [True, False, False, False]
+
+
+def test_another_place_and_another_contact_are_kept_for_review():
+    """Same name, phone and company, but another city and another e-mail address: a namesake or relative elsewhere
+    fits as well. At a prior where the rest would match, the guard holds the pair at review and says why; the same
+    address, the same city, or the guard off leave it to the weights (two cities and one address: one person)."""
+    from dataclasses import replace
+
+    from dedupe.guards import other_place
+
+    lenient = replace(SETTINGS, prior_match_probability=0.5, other_place_needs_review=True)
+    here = {**BOB, "state": "CA", "city": "San Francisco"}
+
+    def decided(right, settings=lenient):
+        rows = [{"record_key": "l", **here}, {"record_key": "r", **right}]
+        return resolve_people(_placed(rows), _placed(rows).clear(), settings).decisions.row(0, named=True)
+
+    elsewhere = {**here, "city": "Boston", "state": "MA", "email": "bob.smith77@gmail.com"}
+    kept = decided(elsewhere)
+    assert kept["match_probability"] >= lenient.match_threshold and kept["decision"] == "review"
+    assert kept["reason"].startswith("kept apart: another place and another e-mail address or phone; ")
+    assert decided({**elsewhere, "email": BOB["email"]})["decision"] == "match"
+    assert decided({**elsewhere, "city": here["city"], "state": here["state"]})["decision"] == "match"
+    assert decided({**elsewhere, "city": None, "state": None})["decision"] == "match"  # the place unknown
+    assert decided(elsewhere, replace(lenient, other_place_needs_review=False))["decision"] == "match"
+
+    fields = [c.field for c in SETTINGS.comparisons]
+    place = SETTINGS.comparisons[fields.index("place")]
+    level = {lv.name: i for i, lv in enumerate(place.levels)}
+    lowest = {f: len(SETTINGS.comparisons[fields.index(f)].levels) - 1 for f in ("email", "phone")}
+    levels = np.zeros((6, len(fields)), dtype=np.int8)
+    levels[:, fields.index("place")] = [level["other_city"], level["other_country"], level["other_city"],
+                                        level["same_region"], -1, level["other_city"]]
+    levels[:, fields.index("email")] = [lowest["email"], 0, 0, lowest["email"], lowest["email"], -1]
+    levels[:, fields.index("phone")] = [0, lowest["phone"], 0, lowest["phone"], lowest["phone"], -1]
+    assert other_place(levels, SETTINGS).tolist() == [True, True, False, False, False, False]
