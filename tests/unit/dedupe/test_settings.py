@@ -44,3 +44,4 @@ def test_the_default_file_compares_the_place_against_only_and_reads_the_nickname
     assert by_field["first_name"].nickname_package
     assert settings.apart_through_other_records == ("other_address",)
     assert settings.missing_first_name_needs_email and settings.two_contacts_differ_need_review
+    assert settings.other_place_needs_review
