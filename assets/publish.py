@@ -23,7 +23,7 @@ from warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 STAGED = ("rejected_records", "normalize_rejections", "crm_rejections",
           "accounts", "account_field_sources", "lead_qualification", "status_changes",
           "lead_moves", "lead_merges", "feedback_applied", "crm_people", "assignments", "routing_state",
-          "lead_overrides", "crm_campaigns")
+          "lead_overrides", "crm_campaigns", "qualification_state")
 RAW_LEAD_TABLES = [raw_key(spec) for spec in LEAD_SOURCES]
 # published table -> (what it holds, what it is made from)
 PUBLISHED = {
@@ -55,6 +55,9 @@ PUBLISHED = {
                                 ["routing_state"]),
     ("core", "lead_overrides"): ("Statuses, ranks and owners a person set, which win over the rules.",
                                  ["lead_overrides"]),
+    ("core", "qualification_state"): ("The rules' version and run date of the last qualification: the next run "
+                                      "qualifies again only the leads whose result can change since.",
+                                      ["qualification_state"]),
     ("core", "campaigns"): ("The CRM's campaigns as of its latest snapshot, with channel, cost and start date.",
                             ["crm_campaigns"]),
 }
@@ -81,7 +84,8 @@ def published_import(context: AssetExecutionContext, warehouse: WarehouseResourc
         lead_moves=staged["lead_moves"], lead_merges=staged["lead_merges"],
         feedback_applied=staged["feedback_applied"], crm_people=staged["crm_people"],
         assignments=staged["assignments"], routing_state=staged["routing_state"],
-        lead_overrides=staged["lead_overrides"], campaigns=staged["crm_campaigns"])
+        lead_overrides=staged["lead_overrides"], campaigns=staged["crm_campaigns"],
+        qualification_state=staged["qualification_state"])
     publishing = progress.tracker(context.log, "publishing", 0, unit="rows")
     counts = publish_import(warehouse.session(), batch, context.run.run_id, now, publishing)
     publishing.finish()

@@ -57,7 +57,7 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
                     inbox_max_age_days: float = DEFAULT_INBOX_MAX_AGE_DAYS, enrichment_url: Any = None,
                     enrichment_api_key: Any = None, enrichment_settings_path: Any = None, overrides_path: Any = None,
                     as_of: Any = None, executor: str = "local", scheduler: Any = None,
-                    progress_echo: bool = False) -> dict[str, Any]:
+                    progress_echo: bool = False, requalify_all: bool = False) -> dict[str, Any]:
     """The resources of one inbox and warehouse (values may be `EnvVar`s): one warehouse session per run, used by
     the IO managers of staging and raw tables too. Long steps log their progress; with `progress_echo` (what
     `leadflow run` sets) also on stderr."""
@@ -67,7 +67,7 @@ def build_resources(inbox_dir: Any, warehouse_path: Any, rules_path: Any = None,
         "io_manager": staging_tables,
         "raw_tables": raw_tables,
         "inbox": InboxResource(path=inbox_dir, sources_path=sources_path),
-        "rules": RulesResource(path=rules_path),
+        "rules": RulesResource(path=rules_path, requalify_all=requalify_all),
         "overrides": OverridesResource(path=overrides_path),
         "run_date": RunDate(as_of=as_of),
         "match_settings": MatchSettingsResource(path=matching_settings_path),
@@ -89,7 +89,7 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
                       enrichment_url: Any = None, enrichment_api_key: Any = None,
                       enrichment_settings_path: Any = None, overrides_path: Any = None,
                       as_of: Any = None, executor: str = "local", scheduler: Any = None,
-                      progress_echo: bool = False) -> Definitions:
+                      progress_echo: bool = False, requalify_all: bool = False) -> Definitions:
     """The Definitions for one inbox and warehouse: what the UI, the schedule, the sensor and the CLI run."""
     return Definitions(
         assets=load_assets_from_modules(ASSET_MODULES),
@@ -100,7 +100,7 @@ def build_definitions(inbox_dir: Any, warehouse_path: Any, rules_path: Any = Non
         resources=build_resources(inbox_dir, warehouse_path, rules_path, matching_settings_path, firmographics_path,
                                   sources_path, memory_limit, quarantine_rate_warn, inbox_max_age_days,
                                   enrichment_url, enrichment_api_key, enrichment_settings_path, overrides_path,
-                                  as_of, executor, scheduler, progress_echo),
+                                  as_of, executor, scheduler, progress_echo, requalify_all),
     )
 
 

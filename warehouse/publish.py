@@ -38,6 +38,7 @@ class PublishBatch:
     routing_state: pl.DataFrame     # round-robin state of the team members who took leads
     lead_overrides: pl.DataFrame    # overrides a person set in this run's overrides file
     campaigns: pl.DataFrame         # the CRM snapshot's campaigns (campaign_id, name, channel, cost, start_date)
+    qualification_state: pl.DataFrame | None = None  # this run's qualification (rules_version, as_of, evaluated_at)
 
 
 def _stamped(frame: pl.DataFrame, run_id: str, **times: datetime) -> pl.DataFrame:
@@ -105,6 +106,9 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
             wh.run("publish_routing_state")
         counts["assignments"] = wrote(batch.assignments.height)
         counts["match_review_opened"] = open_match_reviews(wh, batch.crm_people, run_id, now)
+        if batch.qualification_state is not None:
+            with wh.registered("new_qualification_state", batch.qualification_state):
+                wh.run("replace_qualification_state")
         wh.run("mark_files_imported", now=now)
     return counts
 

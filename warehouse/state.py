@@ -8,7 +8,9 @@ description. Every query is a file in `warehouse/sql/`.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 
@@ -82,13 +84,63 @@ def reviewer_verdicts(wh: WarehouseSession) -> ReviewerVerdicts:
 
 
 def all_leads(wh: WarehouseSession) -> pl.DataFrame:
-    """Every published lead: each run evaluates them all against the current rules."""
+    """Every published lead (what a run qualifies when it qualifies them all, and what a simulation reads)."""
     return wh.fetch("all_leads")
 
 
-def current_assignments(wh: WarehouseSession) -> pl.DataFrame:
-    """Each lead's current assignment: lead_id, owner, team, territory, rule_id."""
-    return wh.fetch("current_assignments")
+def current_assignments(wh: WarehouseSession, lead_ids: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Each lead's current assignment (of the leads in `lead_ids` when given): lead_id, owner, team, territory,
+    rule_id."""
+    if lead_ids is None:
+        return wh.fetch("current_assignments")
+    with wh.registered("wanted_leads", lead_ids.select("lead_id")):
+        return wh.fetch("current_assignments_of")
+
+
+def last_qualification(wh: WarehouseSession) -> tuple[str, datetime] | None:
+    """(rules version, run date) of the last qualification of the leads; None before the first."""
+    rows = wh.fetch("last_qualification")
+    return (rows["rules_version"][0], rows["as_of"][0]) if rows.height else None
+
+
+@dataclass(frozen=True)
+class Requalified:
+    """The published rows of the leads a run qualifies again, and how many were chosen for each reason."""
+
+    leads: pl.DataFrame
+    reasons: dict[str, int]
+
+
+def leads_to_requalify(wh: WarehouseSession, touched: pl.DataFrame, accounts: pl.DataFrame,
+                       crm_lead_ids: pl.Series, campaigns: pl.DataFrame, override_leads: pl.Series,
+                       windows: pl.DataFrame, room: pl.DataFrame, fallback_owner: str) -> Requalified:
+    """The published rows of the leads whose qualification can differ from the published one (see
+    `leadflow.qualify.scope`): `touched` (lead_id) of this import, leads of `accounts` (as this run publishes them:
+    account_id, owner, is_customer, industry, employee_count, country, state, city) whose values differ from
+    core.accounts, leads linked to `crm_lead_ids`, leads whose first-touch campaign's channel in `campaigns`
+    (campaign_id, channel) is not the published one, `override_leads`, statuses a person set, the leads the
+    fallback owner holds for a team that its members have `room` for (team, room), and leads with a created_at /
+    last_touch_at inside `windows` (moment, after, until)."""
+    frames = {
+        "touched_leads": touched.select("lead_id"),
+        "staged_accounts": accounts.select("account_id", "owner", "is_customer", "industry", "employee_count",
+                                           "country", "state", "city"),
+        "crm_lead_ids": crm_lead_ids.drop_nulls().unique().to_frame("crm_lead_id"),
+        "campaign_channels": campaigns.select("campaign_id", "channel").unique("campaign_id", keep="first",
+                                                                               maintain_order=True),
+        "override_leads": override_leads.unique().to_frame("lead_id"),
+        "time_windows": windows,
+        "team_room": room,
+    }
+    with ExitStack() as stack:
+        for name, frame in frames.items():
+            stack.enter_context(wh.registered(name, frame))
+        wh.run("requalify_leads", fallback_owner=fallback_owner)
+    try:
+        reasons = dict(wh.fetch("requalify_reasons").iter_rows())
+        return Requalified(wh.fetch("requalified_leads"), reasons)
+    finally:
+        wh.execute("DROP TABLE IF EXISTS requalify")
 
 
 def routing_state(wh: WarehouseSession) -> pl.DataFrame:

@@ -33,7 +33,7 @@ EXAMPLE_QUERIES = (
 def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching: str | None = None,
                firmographics: str | None = None, sources: str | None = None, enrichment_settings: str | None = None,
                overrides: str | None = None, as_of: str | None = None, executor: str = "local",
-               scheduler: str | None = None):
+               scheduler: str | None = None, requalify_all: bool = False):
     """Execute the weekly_import job in-process on `inbox` into `warehouse`, recorded in the warehouse's Dagster
     instance (pipelines.instance: the one the UI shows); return the Dagster result. The enrichment API is used when
     LEADFLOW_ENRICHMENT_URL is set (key in LEADFLOW_ENRICHMENT_API_KEY, passed on as a `dagster.EnvVar`), else the
@@ -47,7 +47,7 @@ def run_import(inbox: Path, warehouse: Path, rules: str | None = None, matching:
                              enrichment_settings_path=enrichment_settings,
                              overrides_path=overrides or setting("LEADFLOW_OVERRIDES"), as_of=as_of,
                              executor=executor, scheduler=scheduler, progress_echo=True,
-                             **thresholds_from_environment())
+                             requalify_all=requalify_all, **thresholds_from_environment())
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     with opened_instance(warehouse) as instance:
         job = defs.resolve_job_def("weekly_import")
@@ -181,7 +181,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     # file open) to finish; WarehouseBusy becomes one line and exit 3 (leadflow.cli.main)
     with wait_for_warehouse(warehouse, args.wait, Warehouse(warehouse).other_program_holding):
         result = run_import(inbox, warehouse, args.rules, args.match_settings, args.firmographics, args.sources,
-                            args.enrichment_settings, overrides, args.as_of, args.executor, args.scheduler)
+                            args.enrichment_settings, overrides, args.as_of, args.executor, args.scheduler,
+                            args.requalify_all)
         if result.success:
             with Warehouse(warehouse).connect(read_only=True) as wh:
                 summary = run_summary(wh, result.run_id)
@@ -211,6 +212,9 @@ def add_run_command(sub) -> None:
     run.add_argument("--overrides", metavar="FILE",
                      help="CSV of lead_id with status, rank and/or owner a person set: they win over the rules "
                           "(default: $LEADFLOW_OVERRIDES)")
+    run.add_argument("--requalify-all", action="store_true",
+                     help="qualify every lead against the rules again, not only those whose result can change "
+                          "(done by itself when the rules change or the run date is earlier than the last)")
     run.add_argument("--enrichment-settings", help="enrichment settings YAML: cache time to live, which source wins "
                                                    "each account field (default: packaged settings)")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",

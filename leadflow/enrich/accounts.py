@@ -35,7 +35,7 @@ def _candidates(frame: pl.DataFrame, source: str, provider: pl.Expr, observed_at
 
 def form_values(lead_profiles: pl.DataFrame, lead_accounts: pl.DataFrame) -> pl.DataFrame:
     """What this import's leads say about each account: the company name and the location of the latest lead that
-    gave one (account_id, name, country, state, city, observed_at)."""
+    gave one (account_id, name, country, state, city, observed_at); `field_sources` keeps an earlier location."""
     leads = lead_profiles.join(lead_accounts.select("lead_id", "account_id"), on="lead_id", how="inner").filter(
         pl.col("account_id").is_not_null()).sort("last_touch_at", nulls_last=False)
     located = pl.col("country").is_not_null()
@@ -50,8 +50,15 @@ def field_sources(crm_accounts: pl.DataFrame, enriched: pl.DataFrame, form: pl.D
                   earlier_form: pl.DataFrame, settings: EnrichmentSettings) -> pl.DataFrame:
     """Every candidate value of every account field (FIELD_SOURCE_SCHEMA + `chosen`): the CRM account's own values,
     the provider's answer for the account's domain, and what leads typed (this import's, else as published
-    before). `chosen` marks the value the priority picks for each account and field."""
+    before). `chosen` marks the value the priority picks for each account and field.
+
+    A location leads typed stands once an account has one: this import's leads give an account a location only
+    when none of its earlier leads did (a company's name is the latest typed). A company with offices in several
+    cities would otherwise move with every import, and with it the place, territory and owner of all its leads."""
     this_run = _candidates(form, "form", pl.lit(None), pl.col("observed_at"))
+    located = earlier_form.filter(pl.col("field").is_in(LOCATION)).select("account_id").unique()
+    this_run = this_run.filter(~pl.col("field").is_in(LOCATION)).vstack(
+        this_run.filter(pl.col("field").is_in(LOCATION)).join(located, on="account_id", how="anti"))
     kept = earlier_form.join(this_run.select("account_id", "field"), on=["account_id", "field"], how="anti")
     candidates = pl.concat([
         _candidates(crm_accounts, "crm", pl.lit(None), pl.col("loaded_at")),

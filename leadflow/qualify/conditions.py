@@ -7,6 +7,7 @@ frame); `present: false` is how to ask for a missing one.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Union
 
@@ -87,9 +88,28 @@ class _Compare(ConfigModel):
     def fields(self) -> set[str]:
         return {self.field}
 
+    def _constants(self) -> list[Any]:
+        return []
+
+    def time_bounds(self) -> set[tuple[str, int]] | None:
+        """The day counts at which this condition can turn true or false as days pass: (time field, n) where the
+        truth for a value n - 1 and a value n may differ; None when it can change any day. Empty for a condition
+        on a field that time does not move."""
+        if self.field not in TIME_FIELDS:
+            return set()
+        bounds = set()
+        for value in self._constants():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return None
+            bounds |= {(self.field, b) for b in (math.floor(value), math.floor(value) + 1, math.ceil(value))}
+        return bounds
+
 
 class Equals(_Compare):
     equals: Scalar
+
+    def _constants(self) -> list[Any]:
+        return [self.equals]
 
     def expr(self) -> pl.Expr:
         return (column(self.field) == self.equals).fill_null(False)
@@ -98,12 +118,18 @@ class Equals(_Compare):
 class In(_Compare):
     in_: list[Scalar] = Field(alias="in", min_length=1)
 
+    def _constants(self) -> list[Any]:
+        return list(self.in_)
+
     def expr(self) -> pl.Expr:
         return column(self.field).is_in(self.in_).fill_null(False)
 
 
 class Lte(_Compare):
     lte: Number
+
+    def _constants(self) -> list[Any]:
+        return [self.lte]
 
     def expr(self) -> pl.Expr:
         return (_numeric(self.field) <= self.lte).fill_null(False)
@@ -112,6 +138,9 @@ class Lte(_Compare):
 class Lt(_Compare):
     lt: Number
 
+    def _constants(self) -> list[Any]:
+        return [self.lt]
+
     def expr(self) -> pl.Expr:
         return (_numeric(self.field) < self.lt).fill_null(False)
 
@@ -119,12 +148,18 @@ class Lt(_Compare):
 class Gte(_Compare):
     gte: Number
 
+    def _constants(self) -> list[Any]:
+        return [self.gte]
+
     def expr(self) -> pl.Expr:
         return (_numeric(self.field) >= self.gte).fill_null(False)
 
 
 class Gt(_Compare):
     gt: Number
+
+    def _constants(self) -> list[Any]:
+        return [self.gt]
 
     def expr(self) -> pl.Expr:
         return (_numeric(self.field) > self.gt).fill_null(False)
@@ -159,6 +194,9 @@ class AllOf(ConfigModel):
     def fields(self) -> set[str]:
         return set().union(*(c.fields() for c in self.all))
 
+    def time_bounds(self) -> set[tuple[str, int]] | None:
+        return combined_time_bounds(self.all)
+
 
 class AnyOf(ConfigModel):
     any: list[Condition] = Field(min_length=1)
@@ -169,6 +207,9 @@ class AnyOf(ConfigModel):
     def fields(self) -> set[str]:
         return set().union(*(c.fields() for c in self.any))
 
+    def time_bounds(self) -> set[tuple[str, int]] | None:
+        return combined_time_bounds(self.any)
+
 
 class Not(ConfigModel):
     not_: Condition = Field(alias="not")
@@ -178,6 +219,20 @@ class Not(ConfigModel):
 
     def fields(self) -> set[str]:
         return self.not_.fields()
+
+    def time_bounds(self) -> set[tuple[str, int]] | None:
+        return self.not_.time_bounds()
+
+
+def combined_time_bounds(conditions) -> set[tuple[str, int]] | None:
+    """The union of the conditions' time bounds; None when one of them can change any day."""
+    bounds: set[tuple[str, int]] = set()
+    for condition in conditions:
+        theirs = condition.time_bounds()
+        if theirs is None:
+            return None
+        bounds |= theirs
+    return bounds
 
 
 CONDITIONS = {"all": AllOf, "any": AnyOf, "not": Not, "equals": Equals, "in": In, "lte": Lte, "lt": Lt, "gte": Gte,

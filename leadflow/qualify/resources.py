@@ -13,9 +13,11 @@ from leadflow.qualify.rules import Rules, load_rules
 
 
 class RulesResource(ConfigurableResource):
-    """Lifecycle rules: `path` (None: the packaged `leadflow/defaults/rules.yaml`)."""
+    """Lifecycle rules: `path` (None: the packaged `leadflow/defaults/rules.yaml`); `requalify_all` qualifies every
+    lead again instead of those whose result can change (`leadflow run --requalify-all`)."""
 
     path: Optional[str] = None
+    requalify_all: bool = False
 
     _rules: Optional[Rules] = PrivateAttr(default=None)
 

@@ -17,7 +17,9 @@ from typing import Annotated, Any, Literal, Optional, Union
 import polars as pl
 from pydantic import Field, field_validator, model_validator
 
-from leadflow.qualify.conditions import CUSTOM_PREFIX, TIME_FIELDS, Condition, FieldName, Number
+from leadflow.qualify.conditions import (
+    CUSTOM_PREFIX, TIME_FIELDS, Condition, FieldName, Number, combined_time_bounds,
+)
 from schemas.config_files import (
     ConfigError, ConfigModel, Scalar, Text, load_config, one_of, raise_problems, validate_config,
 )
@@ -335,6 +337,10 @@ class Rules:
     assignment_rules: tuple[AssignmentRule, ...]
     fallback_owner: str
     custom_fields: tuple[str, ...] = ()      # the custom.<name> fields any rule reads
+    # the day counts of lead_age_days / days_since_last_touch where a rule can start or stop holding, as
+    # (field, n): an untouched lead's result changes with time only when one of its counts reaches an n; None
+    # when a rule can change any day (an assessment answer that is a time field, a time compared with text)
+    time_bounds: tuple[tuple[str, int], ...] | None = ()
 
     @property
     def rank_names(self) -> list[str]:
@@ -348,12 +354,26 @@ def _question(q: QuestionSpec) -> Question:
                     q.when_given)
 
 
+def _conditions(spec: RulesFile) -> list:
+    """Every condition of the file."""
+    return [*(r.when for r in spec.status_rules), *(c for cs in spec.status_requirements.values() for c in cs),
+            *(r.when for r in spec.scoring.rules), *(a.applies_to for a in spec.assessments if a.applies_to),
+            *(t.when for t in spec.routing.territories), *(r.when for r in spec.routing.assignment_rules if r.when)]
+
+
 def _fields_read(spec: RulesFile) -> set[str]:
     """Every field any condition or question of the file reads."""
-    conditions = [*(r.when for r in spec.status_rules), *(c for cs in spec.status_requirements.values() for c in cs),
-                  *(r.when for r in spec.scoring.rules), *(a.applies_to for a in spec.assessments if a.applies_to),
-                  *(t.when for t in spec.routing.territories), *(r.when for r in spec.routing.assignment_rules if r.when)]
-    return set().union(*(c.fields() for c in conditions), {q.from_ for a in spec.assessments for q in a.questions})
+    return set().union(*(c.fields() for c in _conditions(spec)),
+                       {q.from_ for a in spec.assessments for q in a.questions})
+
+
+def _time_bounds(spec: RulesFile) -> tuple[tuple[str, int], ...] | None:
+    """Where the file's conditions can change as days pass (Rules.time_bounds); an assessment question on a time
+    field records the day count itself, which changes every day."""
+    if any(q.from_ in TIME_FIELDS for a in spec.assessments for q in a.questions):
+        return None
+    bounds = combined_time_bounds(_conditions(spec))
+    return None if bounds is None else tuple(sorted(bounds))
 
 
 def compile_rules(spec: RulesFile) -> Rules:
@@ -384,6 +404,7 @@ def compile_rules(spec: RulesFile) -> Rules:
             r.owner or r.owner_from or r.role, r.reason or r.id) for r in routing.assignment_rules),
         fallback_owner=routing.fallback_owner,
         custom_fields=tuple(sorted(f for f in _fields_read(spec) if f.startswith(CUSTOM_PREFIX))),
+        time_bounds=_time_bounds(spec),
     )
 
 

@@ -100,7 +100,7 @@ def test_prospects_published_earlier_keep_their_creation_new_ones_are_created_no
         "PA-NEW": ("prospect", NOW, False, None), "PA-OLD": ("prospect", datetime(2026, 10, 5), False, None)}
 
 
-def test_what_leads_typed_before_stands_until_a_lead_says_otherwise():
+def test_a_name_leads_typed_before_stands_until_a_lead_says_otherwise_a_location_stands():
     earlier = pl.DataFrame({"account_id": ["PA-OLD", "PA-OLD"], "field": ["city", "name"],
                             "value": ["Palo Alto", "Hooli Inc"], "source": ["form", "form"], "provider": [None, None],
                             "observed_at": [datetime(2026, 10, 1)] * 2},
@@ -109,6 +109,15 @@ def test_what_leads_typed_before_stands_until_a_lead_says_otherwise():
     accounts = _by_id(_build(form=only_new, earlier=earlier)[0])
     assert (accounts["PA-OLD"]["name"], accounts["PA-OLD"]["city"]) == ("Hooli Inc", "Palo Alto")
     accounts = _by_id(_build(earlier=earlier)[0])  # this import's leads of Hooli say Mountain View
+    assert accounts["PA-OLD"]["city"] == "Palo Alto"  # another office: the company does not move
+    assert accounts["PA-OLD"]["name"] == FORM.filter(pl.col("account_id") == "PA-OLD")["name"][0]
+
+
+def test_an_account_without_an_earlier_location_takes_this_imports():
+    earlier = pl.DataFrame({"account_id": ["PA-OLD"], "field": ["name"], "value": ["Hooli Inc"], "source": ["form"],
+                            "provider": [None], "observed_at": [datetime(2026, 10, 1)]},
+                           schema_overrides={"provider": pl.Utf8})
+    accounts = _by_id(_build(earlier=earlier)[0])
     assert accounts["PA-OLD"]["city"] == "Mountain View"
 
 
