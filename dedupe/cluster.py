@@ -59,21 +59,28 @@ class _TakenIds:
     """The lead ids a new lead must not take: every live lead's (`records`' lead_id: millions at scale), the re-opened
     ones and those merged away (`extra`). `firsts` are the first record keys of the clusters about to claim a new id:
     their first-choice ids are looked up among the live ones in polars at once, not by turning the live ids into a
-    Python set of millions; an id outside that batch (a salted retry, rare) is looked up on its own."""
+    Python set of millions; an id outside that batch (a salted retry, rare) is looked up on its own. `live`: every
+    existing lead's id, when `records` leave out leads that could not pair."""
 
-    def __init__(self, records: pl.DataFrame, extra: set[str], firsts: list[str]):
-        self._live = records["lead_id"]
+    def __init__(self, records: pl.DataFrame, extra: set[str], firsts: list[str], live: pl.Series | None = None):
+        self._live = records["lead_id"] if live is None else live
         self._first_choice = {first: new_lead_id(first) for first in firsts}
         wanted = pl.Series(list(self._first_choice.values()), dtype=pl.Utf8)
         self._checked = set(self._first_choice.values())
-        self._taken = set(extra) | set(wanted.filter(wanted.is_in(self._live.implode())).to_list())
+        # the live ids scanned once against the wanted ones (hashing the few wanted, not the millions live)
+        self._taken = set(extra) | set(self._live.filter(self._live.is_in(wanted.implode())).unique().to_list())
 
     def __contains__(self, lead_id: str) -> bool:
         if lead_id not in self._checked:
-            self._checked.add(lead_id)
-            if (self._live == lead_id).any():
-                self._taken.add(lead_id)
+            self._check([lead_id])
         return lead_id in self._taken
+
+    def _check(self, ids: list[str]) -> None:
+        """Look the ids not yet checked up among the live ones, all at once (one pass over millions of ids)."""
+        new = pl.Series([i for i in dict.fromkeys(ids) if i not in self._checked], dtype=pl.Utf8)
+        if len(new):
+            self._checked.update(new.to_list())
+            self._taken.update(self._live.filter(self._live.is_in(new.implode())).unique().to_list())
 
     def add(self, lead_id: str) -> None:
         self._checked.add(lead_id)
@@ -83,6 +90,10 @@ class _TakenIds:
         """`claim` for many clusters in order: a first-choice id (already looked up) that nothing took is taken
         directly; only the others go through the salting of `claim`."""
         out, taken, choice = [], self._taken, self._first_choice
+        # the salted ids of the clusters whose first choice is taken, looked up together (each alone is a pass
+        # over every live id: seconds at millions of leads for a few hundred such clusters)
+        retried = [first for first in firsts if choice.get(first) is None or choice[first] in taken]
+        self._check([new_lead_id(f"{first}\n{salt}") for first in retried for salt in range(1, 4)])
         for first in firsts:
             lead_id = choice.get(first)
             if lead_id is not None and lead_id not in taken:
@@ -223,8 +234,8 @@ def _positions(records: pl.DataFrame, pairs: list[tuple[str, str]]) -> list[tupl
 
 def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: MatchSettings,
                     must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = (),
-                    retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = ()
-                    ) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple[str, str]]]:
+                    retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = (),
+                    live_lead_ids: pl.Series | None = None) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple[str, str]]]:
     """Assign every batch record (new or re-opened) to a lead.
 
     `records` needs record_key, kind, lead_id, contact_id, crm_lead_id, domain, email and may carry
@@ -236,7 +247,8 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     them reached `settings.merge_leads_threshold`: evidence to heal (merge) those leads.
     `retired_ids` are lead ids a new lead must never take again (leads merged away earlier).
     `keep_together` are links between records of a re-opened lead that still stand (earlier match edges,
-    strongest first): joined after the reviewer's must-links, never across a cannot-link.
+    strongest first): joined after the reviewer's must-links, never across a cannot-link. `live_lead_ids`: every
+    existing lead's id when `records` hold only some leads (a new lead never takes one).
     """
     must = _positions(records, list(must_link))
     cannot = _positions(records, list(cannot_link))
@@ -254,7 +266,7 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     slow_rows = np.flatnonzero(batch & in_slow)
     on_slow = in_slow[edges["left"].to_numpy()] if edges.height else np.zeros(0, dtype=bool)
     parts = [_assign_unconstrained(records, fast_rows, component, edges.filter(~pl.Series(on_slow)),
-                                   set(retired_ids))]
+                                   set(retired_ids), live_lead_ids)]
     refused: dict[int, str] = {}
     healable: list[tuple[str, str]] = []
     if len(slow_rows):
@@ -263,7 +275,7 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
             records, edges.filter(pl.Series(on_slow)), slow_rows.tolist(),
             [p for p in must if p[0] in keep], [p for p in cannot if p[0] in keep or p[1] in keep],
             [p for p in together if p[0] in keep], settings, set(retired_ids),
-            [p for p in held if p[0] in keep or p[1] in keep])
+            [p for p in held if p[0] in keep or p[1] in keep], live_lead_ids)
         parts.append(slow_assignments)
     position = records.select("record_key").with_row_index("_row")
     assignments = pl.concat(parts, how="vertical_relaxed").join(position, on="record_key").sort("_row").drop("_row")
@@ -340,7 +352,7 @@ def _constrained_components(records: pl.DataFrame, component: np.ndarray, batch:
 
 
 def _assign_unconstrained(records: pl.DataFrame, rows: np.ndarray, component: np.ndarray, edges: pl.DataFrame,
-                          retired_ids: set[str]) -> pl.DataFrame:
+                          retired_ids: set[str], live: pl.Series | None = None) -> pl.DataFrame:
     """Leads of the batch records in components no guard constrains: every edge holds, each component is one lead,
     the existing lead it holds keeps its id (and CRM links), else a new id from its first record."""
     schema = {"record_key": pl.Utf8, "lead_id": pl.Utf8, "is_new_lead": pl.Boolean, "previous_lead_id": pl.Utf8,
@@ -361,7 +373,7 @@ def _assign_unconstrained(records: pl.DataFrame, rows: np.ndarray, component: np
         extra |= set(records["original_lead_id"].drop_nulls().to_list())
     firsts, leads = per["_first"].to_list(), per["_lead"].to_list()
     wanted = [first for first, lead in zip(firsts, leads) if lead is None]
-    claimed = iter(_TakenIds(records, extra, wanted).claim_all(wanted))
+    claimed = iter(_TakenIds(records, extra, wanted, live).claim_all(wanted))
     new_ids = [lead if lead is not None else next(claimed) for lead in leads]
     per = per.with_columns(pl.Series("lead_id", new_ids, dtype=pl.Utf8), pl.col("_lead").is_null().alias("is_new_lead"))
     ends = pl.concat([edges.select(pl.col("left").alias("_row"), "match_probability", "reason", "_pair"),
@@ -379,7 +391,7 @@ def _assign_unconstrained(records: pl.DataFrame, rows: np.ndarray, component: np
 
 
 def _cluster_greedily(records: pl.DataFrame, edges: pl.DataFrame, batch_rows: list[int], must, cannot, together,
-                      settings: MatchSettings, retired_ids: set[str], held=()):
+                      settings: MatchSettings, retired_ids: set[str], held=(), live: pl.Series | None = None):
     """The guarded clustering of constrained components: reviewer's links first, then edges strongest first, each
     refused when a guard objects. `held` are pairs a guard capped that stay apart through other records too.
     Returns (assignments, refused edge -> why, healable lead pairs)."""
@@ -420,12 +432,12 @@ def _cluster_greedily(records: pl.DataFrame, edges: pl.DataFrame, batch_rows: li
         for row in (left, right):
             if probability > best_score.get(row, -1.0):
                 best_score[row], best_reason[row] = probability, reason
-    clustered = _assign_ids(records, batch_rows, clusters, best_score, best_reason, retired_ids)
+    clustered = _assign_ids(records, batch_rows, clusters, best_score, best_reason, retired_ids, live)
     return clustered, refused, healable
 
 
 def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Clusters, best_score: dict,
-                best_reason: dict, retired_ids: set[str]) -> pl.DataFrame:
+                best_reason: dict, retired_ids: set[str], live: pl.Series | None = None) -> pl.DataFrame:
     # per batch row (the only rows read below), not lists of every record
     def of_batch(column: str) -> dict:
         values = records[column].gather(batch_rows).to_list() if column in records.columns else [None] * len(batch_rows)
@@ -456,7 +468,7 @@ def _assign_ids(records: pl.DataFrame, batch_rows: list[int], clusters: _Cluster
     existing_of = {root: min(clusters.parts[root].lead_ids, default=None) or kept.get(root) for root in members}
     first_of = {root: min(keys[i] for i in nodes) for root, nodes in members.items()}
     taken = _TakenIds(records, {x for x in original.values() if x} | set(retired_ids),
-                      [first_of[root] for root in members if existing_of[root] is None])
+                      [first_of[root] for root in members if existing_of[root] is None], live)
     rows = []
     for root, nodes in members.items():
         part = clusters.parts[root]

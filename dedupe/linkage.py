@@ -14,6 +14,7 @@ import sys
 import numpy as np
 import polars as pl
 
+from dedupe.blocking_keys import with_keys
 from dedupe.comparisons import MISSING, Encoded, PairValues, encode
 from dedupe.guards import DECISIONS, GUARD_COLUMN, GUARD_NAMES, GUARD_REASONS, capping_guard, decision_codes
 from dedupe.model import FittedModel, configured_model, match_weights, probability
@@ -42,7 +43,7 @@ def _placed(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | 
     records and at most `max_block_size`. Made once per pass; its pairs, their count and each record's block id
     are read from it. With a cap, also what it skipped: the blocks over the cap that hold a batch record, and their
     records (counted from the same block sizes: the keys are grouped once per pass)."""
-    sized = _keyed(records, keys).select("_i", "_batch", "_block", "_size").collect()
+    sized = _keyed(with_keys(records, keys), keys).select("_i", "_batch", "_block", "_size").collect()
     size = pl.col("_size")
     placed = sized.filter((size > 1) & (size <= max_block_size) if max_block_size else size > 1).drop("_size")
     if not max_block_size:
@@ -180,9 +181,11 @@ def random_pairs(records: pl.DataFrame, n: int, seed: int, link_only: bool = Fal
     return left[keep], right[keep]
 
 
-def encoded_records(records: pl.DataFrame, settings: MatchSettings, extra_columns: tuple[str, ...] = ()) -> Encoded:
+def encoded_records(records: pl.DataFrame, settings: MatchSettings, extra_columns: tuple[str, ...] = (),
+                    raw_first_given: bool | None = None) -> Encoded:
     """The records' comparison (and `extra_columns`) values as codes; the name columns share one vocabulary, and
-    names are aligned when the settings compare swapped names."""
+    names are aligned when the settings compare swapped names. `raw_first_given`: whether the records a subset is
+    taken from give first names as written (`dedupe.comparisons.pairs.encode`; None: as `records` do)."""
     wanted = {c for comp in settings.comparisons for c in comp.columns} | set(extra_columns)
     columns = sorted(c for c in wanted if c in records.columns)
     names = tuple(sorted({c for comp in settings.comparisons if comp.name_group for c in comp.columns
@@ -191,7 +194,7 @@ def encoded_records(records: pl.DataFrame, settings: MatchSettings, extra_column
     if swap:
         raw_first = "first_name_key" if "first_name_key" in names else swap[0]
         swap = (*swap, raw_first)
-    return encode(records, columns, [names] if names else [], swap)
+    return encode(records, columns, [names] if names else [], swap, raw_first_given)
 
 
 def compare(encoded: Encoded, settings: MatchSettings, left: np.ndarray, right: np.ndarray,

@@ -11,11 +11,10 @@ import polars as pl
 
 from dedupe.cluster import cluster_records
 from dedupe.model import FittedModel
-from dedupe.blocking_keys import BLOCKING_KEY_COLUMNS, with_blocking_keys
 from dedupe.engines import ComparisonEngine
 from dedupe.guards import GUARD_COLUMN
 from dedupe.normalize.places import PLACE_COLUMNS, PLACE_KEY_COLUMNS, place_keys
-from dedupe.scoring import explained_pairs, score_candidates
+from dedupe.scoring import Blocked, Population, block, explained_pairs, population_of, score_candidates
 from dedupe.settings import MatchSettings
 from dedupe.verdicts import Verdicts
 
@@ -59,6 +58,7 @@ class ScoredRecords:
     model: FittedModel
     pairs_by_decision: dict[str, int]
     blocks_skipped: dict[str, dict[str, int]]
+    live_lead_ids: pl.Series | None = None  # every existing lead's id, when `records` leave out leads that cannot pair
 
 
 def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
@@ -74,29 +74,61 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     verdicts by record key; `retired_ids` are lead ids never to issue again (leads merged away);
     `keep_together` are links between re-opened records that still stand (see `cluster_records`).
     """
-    scored = score_records(batch, known, settings, must_link, engine)
+    pinned = {key for pair in (*must_link, *cannot_link, *keep_together) for key in pair}
+    scored = score_records(batch, known, settings, must_link, engine, pinned)
     return resolve_scored(scored, settings, must_link, cannot_link, retired_ids, keep_together)
 
 
 def score_records(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
-                  must_link: list[tuple[str, str]] = (), engine: ComparisonEngine | None = None) -> ScoredRecords:
+                  must_link: list[tuple[str, str]] = (), engine: ComparisonEngine | None = None,
+                  pinned: set[str] = frozenset(), narrow: bool = True) -> ScoredRecords:
     """Block, compare, score and explain the candidate pairs of a batch against itself and known entities (the
-    first half of `resolve_people`)."""
+    first half of `resolve_people`).
+
+    Only the known records a blocking pass can pair with a batch record go on, with every other record of their
+    leads (a lead clusters whole) and the records of `pinned` keys (reviewers' links name them); the model still
+    learns from all (`dedupe.scoring.Population`), and new lead ids still avoid every existing one. Against a
+    warehouse of millions of leads this leaves out most of them, for the same decisions (`narrow=False` keeps all:
+    the tests compare both)."""
     batch = _with_optional(batch, HINT_COLUMNS + OPTIONAL_MATCH_COLUMNS)
     known = _with_optional(known, OPTIONAL_MATCH_COLUMNS)
     records = pl.concat([batch.select(*ENTITY_COLUMNS, *OPTIONAL_MATCH_COLUMNS, *HINT_COLUMNS),
                          known.select(*ENTITY_COLUMNS, *OPTIONAL_MATCH_COLUMNS).with_columns(
                              pl.lit(None, dtype=pl.Utf8).alias(c) for c in HINT_COLUMNS)],
                         how="vertical_relaxed")
-    records = with_blocking_keys(records)
+    blocked = block(records, settings)  # each pass makes its derived keys (dedupe.blocking_keys.with_keys)
+    population = live = None
+    if narrow:
+        records, blocked, population, live = _can_pair(records, blocked, settings, pinned)
     accepted = _positions_of(records, must_link) if settings.verdict_weight and must_link else None
     # past settings.explain_every_pair_up_to only the pairs not rejected are kept and explained
-    candidates = score_candidates(records, settings, accepted=accepted, engine=engine, rejected_kept=False)
-    records = records.drop([c for c in BLOCKING_KEY_COLUMNS if c in records.columns])  # blocking is done
+    candidates = score_candidates(records, settings, accepted=accepted, engine=engine, rejected_kept=False,
+                                  population=population, blocked=blocked)
+    del population, blocked
     pairs_by_decision = candidates.counts()
     scored = explained_pairs(records, candidates, settings, np.arange(len(candidates)))
     return ScoredRecords(records, scored, candidates.pairs_per_pass, candidates.model, pairs_by_decision,
-                         candidates.blocks_skipped)
+                         candidates.blocks_skipped, live)
+
+
+def _can_pair(records: pl.DataFrame, blocked: Blocked, settings: MatchSettings, pinned: set[str]
+              ) -> tuple[pl.DataFrame, Blocked, Population | None, pl.Series | None]:
+    """(the records in a candidate pair, with every other record of their leads and the `pinned` ones; the pairs
+    as positions among them; what the model learns from all records; every existing lead id), or everything as
+    it is and two Nones when no record is left out."""
+    keep = (records["kind"] == "batch").to_numpy().copy()
+    keep[blocked.left] = True
+    keep[blocked.right] = True
+    leads = records["lead_id"].filter(pl.Series(keep) & records["lead_id"].is_not_null()).unique()
+    keep |= records["lead_id"].is_in(leads.implode()).fill_null(False).to_numpy()
+    if pinned:
+        keep |= records["record_key"].is_in(pl.Series(sorted(pinned), dtype=pl.Utf8).implode()).fill_null(
+            False).to_numpy()
+    if keep.all():
+        return records, blocked, None, None
+    population = population_of(records, keep, settings)
+    live = records["lead_id"].drop_nulls().unique()
+    return records.filter(pl.Series(keep)), blocked.narrowed(keep), population, live
 
 
 def resolve_scored(state: ScoredRecords, settings: MatchSettings, must_link: list[tuple[str, str]] = (),
@@ -107,7 +139,7 @@ def resolve_scored(state: ScoredRecords, settings: MatchSettings, must_link: lis
     existing leads heal: then the caller clusters them again with those leads opened."""
     records = state.records
     assignments, decisions, healable = cluster_records(records, state.scored, settings, must_link, cannot_link,
-                                                       retired_ids, keep_together)
+                                                       retired_ids, keep_together, state.live_lead_ids)
     if not (keep_if_healing and healable):
         state.scored = None
     # positions to record keys by gathering (no join: a join rebuilds every column of the explained pairs)
@@ -288,7 +320,7 @@ def _reopened_in_place(state: ScoredRecords, leads: list[str]) -> tuple[ScoredRe
     reopened = rows.with_columns(pl.lit("batch").alias("kind"), pl.col("lead_id").alias("original_lead_id"),
                                  pl.lit(None, dtype=pl.Utf8).alias("lead_id"))
     return ScoredRecords(records, state.scored, state.pairs_per_pass, state.model, state.pairs_by_decision,
-                         state.blocks_skipped), reopened
+                         state.blocks_skipped, state.live_lead_ids), reopened
 
 
 def _chains(records: pl.DataFrame) -> list[tuple[str, str]]:
@@ -347,7 +379,8 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
         replaced_keys = set(superseded["record_key"].to_list())
         keep_together += [(a, b) for a, b in history.standing_links
                           if a not in replaced_keys and b not in replaced_keys]
-        state = score_records(records, known, settings, verdicts.must_link, engine)
+        pinned = {key for pair in (*verdicts.must_link, *verdicts.cannot_link, *keep_together) for key in pair}
+        state = score_records(records, known, settings, verdicts.must_link, engine, pinned)
         resolution = resolve_scored(state, settings, verdicts.must_link, verdicts.cannot_link, history.retired_ids,
                                     keep_together, keep_if_healing=True)
         return resolution, reopened, state, keep_together

@@ -71,6 +71,61 @@ class Candidates:
         return {name: int(n) for name, n in zip(DECISIONS, counted(self.decision, len(DECISIONS)))}
 
 
+@dataclass
+class Blocked:
+    """The candidate pairs of the records (positions, higher first, sorted), the passes that proposed each (one bit
+    per pass), and the blocks each capped pass skipped."""
+
+    left: np.ndarray
+    right: np.ndarray
+    agrees: np.ndarray
+    skipped: dict[str, dict[str, int]]
+
+    def narrowed(self, keep: np.ndarray) -> Blocked:
+        """The same pairs as positions among the records `keep` (a boolean mask holding every paired record)."""
+        index = np.cumsum(keep, dtype=np.int64) - 1
+        return Blocked(index[self.left].astype(np.int32), index[self.right].astype(np.int32), self.agrees,
+                       self.skipped)
+
+
+def block(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False) -> Blocked:
+    """The union of the settings' blocking passes over the records (`dedupe.linkage.candidate_pairs`)."""
+    skipped: dict[str, dict[str, int]] = {}
+    left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True, skipped=skipped)
+    return Blocked(left, right, agrees, skipped)
+
+
+@dataclass(frozen=True)
+class Population:
+    """What the model learns from all the records when only those that can pair are scored (`dedupe.linkage.
+    reachable`): random pairs of all of them for u (their records encoded apart: positions into `sample`), each
+    scored record's term frequencies among all of them, how many are batch records and how many known, and whether
+    they give first names as written. The model, and so every decision, is the one of scoring them all."""
+
+    sample: Encoded
+    sample_left: np.ndarray
+    sample_right: np.ndarray
+    term_frequencies: dict[int, np.ndarray]
+    batch: int
+    known: int
+    raw_first_given: bool
+
+
+def population_of(records: pl.DataFrame, scored: np.ndarray, settings: MatchSettings,
+                  link_only: bool = False) -> Population:
+    """The Population of `records` when only the rows `scored` (a boolean mask) are scored."""
+    raw = "first_name_key"
+    given = raw in records.columns and bool(records[raw].cast(pl.Utf8).replace("", None).is_not_null().any())
+    left = right = np.zeros(0, dtype=np.int64)
+    if settings.estimate:
+        left, right = random_pairs(records, settings.random_pairs, settings.seed, link_only)
+    positions, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
+    sample = encoded_records(records[positions], settings, raw_first_given=given)
+    tf = {k: freq[scored] for k, freq in _term_frequencies(records, settings).items()}
+    batch = int((records["kind"] == "batch").sum())
+    return Population(sample, inverse[:len(left)], inverse[len(left):], tf, batch, records.height - batch, given)
+
+
 def _term_frequencies(records: pl.DataFrame, settings: MatchSettings) -> dict[int, np.ndarray]:
     """Per comparison with term_frequency on, each record's value frequency among the records (1.0 when
     empty); only with enough records to know what is common."""
@@ -128,17 +183,20 @@ def pattern_chunk(shared: tuple[Encoded, MatchSettings], left: np.ndarray, right
 
 def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: bool = False,
                      accepted: tuple[np.ndarray, np.ndarray] | None = None,
-                     engine: ComparisonEngine | None = None, rejected_kept: bool = True) -> Candidates:
+                     engine: ComparisonEngine | None = None, rejected_kept: bool = True,
+                     population: Population | None = None, blocked: Blocked | None = None) -> Candidates:
     """Block (the union of the passes, pairs with a batch record), compare, fit (u from random pairs, m by
     EM per blocking pass, the prior from the expected matches) and decide every candidate pair. `accepted`:
     positions (left, right) of pairs reviewers accepted, which refine m as labelled matches. `engine`: where the
     pairs are compared (dedupe.engines; default: two threads in this process). Without `rejected_kept`, past
     `settings.explain_every_pair_up_to` pairs only those decided match or review are kept (decided slice by slice:
     no probability or decision array for the tens of millions of rejected pairs), and `counts()` still covers
-    every pair."""
-    blocks_skipped: dict[str, dict[str, int]] = {}
-    left, right, agrees = candidate_pairs(records, settings, link_only, with_passes=True, skipped=blocks_skipped)
-    encoded = encoded_records(records, settings)
+    every pair. `blocked`: the candidate pairs when the caller blocked already (`block`); `population`: `records`
+    are those of a larger set that can pair; the model is learnt as from all of that set."""
+    blocked = blocked or block(records, settings, link_only)
+    left, right, agrees, blocks_skipped = blocked.left, blocked.right, blocked.agrees, blocked.skipped
+    del blocked
+    encoded = encoded_records(records, settings, raw_first_given=population and population.raw_first_given)
     # int16 when the settings have at most 32,768 patterns
     dtype = np.int16 if math.prod(pattern_radices(settings)) <= 1 << 15 else np.int32
     engine = engine or LocalEngine(COMPARE_THREADS, COMPARE_CHUNK)
@@ -151,9 +209,9 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
         rule.name: int(flag_counts[(np.arange(len(flag_counts)) >> bit) & 1 == 1].sum()) if flag_counts is not None
         else int(((agrees >> agrees.dtype.type(bit)) & agrees.dtype.type(1)).sum())
         for bit, rule in enumerate(settings.blocking)}
-    model = _fit(records, pattern, agrees, settings, link_only, encoded, accepted)
+    model = _fit(records, pattern, agrees, settings, link_only, encoded, accepted, population)
     del agrees
-    tf = _term_frequencies(records, settings)
+    tf = population.term_frequencies if population is not None else _term_frequencies(records, settings)
     if rejected_kept or len(pattern) <= settings.explain_every_pair_up_to:
         p, decision = decide(left, pattern, model, settings, tf)
         return Candidates(left, right, pattern, p, decision, pairs_per_pass, model, encoded, tf, blocks_skipped)
@@ -175,11 +233,16 @@ def score_candidates(records: pl.DataFrame, settings: MatchSettings, link_only: 
 
 
 def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, settings: MatchSettings,
-         link_only: bool, encoded: Encoded, accepted: tuple[np.ndarray, np.ndarray] | None = None) -> FittedModel:
+         link_only: bool, encoded: Encoded, accepted: tuple[np.ndarray, np.ndarray] | None = None,
+         population: Population | None = None) -> FittedModel:
     if not settings.estimate or len(pattern) < settings.min_candidate_pairs:
         return configured_model(settings)
-    sample_left, sample_right = random_pairs(records, settings.random_pairs, settings.seed, link_only)
-    u = estimate_u(compare_pairs(encoded, settings, sample_left, sample_right)[0], settings)
+    if population is None:
+        sample_left, sample_right = random_pairs(records, settings.random_pairs, settings.seed, link_only)
+        u = estimate_u(compare_pairs(encoded, settings, sample_left, sample_right)[0], settings)
+    else:
+        u = estimate_u(compare_pairs(population.sample, settings, population.sample_left,
+                                     population.sample_right)[0], settings)
     size = math.prod(pattern_radices(settings))
     # pattern counts per combination of passes agreed on, in one pass over the pairs
     flags = 1 << len(settings.blocking)
@@ -211,8 +274,8 @@ def _fit(records: pl.DataFrame, pattern: np.ndarray, agrees: np.ndarray, setting
     # The share of matches among candidate pairs is far above the chance that two records match at all;
     # scoring with it would let any two records that share a block merge on weak evidence. Like Splink,
     # score with the probability that two random comparable records match.
-    batch = int((records["kind"] == "batch").sum())
-    known = records.height - batch
+    batch = int((records["kind"] == "batch").sum()) if population is None else population.batch
+    known = records.height - batch if population is None else population.known
     comparable = batch * known if link_only else batch * (batch - 1) // 2 + batch * known
     prior = min(max(fitted.lam * len(pattern) / max(comparable, 1), 1e-9), 0.5)
     return FittedModel(fitted.m, fitted.u, prior, True, fitted.em_iterations)

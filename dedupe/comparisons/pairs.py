@@ -39,9 +39,11 @@ class Encoded:
 
 
 def encode(records: pl.DataFrame, columns: list[str], groups: list[tuple[str, ...]] = (),
-           swap: tuple[str, ...] = ()) -> Encoded:
+           swap: tuple[str, ...] = (), raw_first_given: bool | None = None) -> Encoded:
     """Each column as int32 codes into its vocabulary of distinct non-empty values (-1 where empty); the columns of
-    one group share a vocabulary. `swap` = (first, last[, first raw]) turns on name alignment."""
+    one group share a vocabulary. `swap` = (first, last[, first raw]) turns on name alignment; `raw_first_given`
+    says whether the records (of which these may be a subset) give first names as written (None: whether these
+    do)."""
     grouped = {c: tuple(g) for g in groups for c in g}
     codes: dict[str, np.ndarray] = {}
     vocabularies: dict[str, Vocabulary] = {}
@@ -62,7 +64,9 @@ def encode(records: pl.DataFrame, columns: list[str], groups: list[tuple[str, ..
     if swap:
         first, last, *raw = swap
         # the first name as written, unless the records leave it empty (then the nickname-resolved one)
-        raw_first = raw[0] if raw and raw[0] in codes and (codes[raw[0]] >= 0).any() else first
+        given = raw and raw[0] in codes and (
+            raw_first_given if raw_first_given is not None else bool((codes[raw[0]] >= 0).any()))
+        raw_first = raw[0] if given else first
         partner = {first: last, last: raw_first, raw_first: last}
     return Encoded(codes, vocabularies, tuple(swap), partner)
 

@@ -16,6 +16,11 @@ def phonetic_key(value: str | None) -> str | None:
 PHONETIC_COLUMNS = {"first_name_phonetic": "first_name_canonical", "last_name_phonetic": "last_name_key"}
 
 
+def phonetic_of(values: pl.Series) -> pl.Series:
+    """The phonetic key of each value (each distinct value computed once)."""
+    return _map_distinct(values, phonetic_key)
+
+
 def with_phonetic_keys(records: pl.DataFrame) -> pl.DataFrame:
     """Add first_name_phonetic and last_name_phonetic (from the canonical first name and the last name key)."""
     return records.with_columns(

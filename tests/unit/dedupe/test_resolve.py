@@ -611,3 +611,33 @@ def test_another_place_and_another_contact_are_kept_for_review():
     levels[:, fields.index("email")] = [lowest["email"], 0, 0, lowest["email"], lowest["email"], -1]
     levels[:, fields.index("phone")] = [0, lowest["phone"], 0, lowest["phone"], lowest["phone"], -1]
     assert other_place(levels, SETTINGS).tolist() == [True, True, False, False, False, False]
+
+
+def test_leaving_out_the_known_records_that_cannot_pair_decides_the_same(tmp_path):
+    """Against many earlier leads, only the known records a blocking pass can pair with the batch (and the rest of
+    their leads) are scored; the model still learns from all of them: the same model, decisions and leads."""
+    from dedupe.resolve import resolve_scored, score_records
+    from leadflow.evaluate import labelled_generated_records
+    from leadflow.evaluate.independent import write_weekly_file
+
+    write_weekly_file(tmp_path, 3000, seed=5, rate="high")
+    records = labelled_generated_records(tmp_path)
+    columns = [c for c in (*ENTITY_COLUMNS, "first_name_key", "country", "state", "city") if c in records.columns]
+    earlier, batch = records.head(2400).select(columns), records.tail(records.height - 2400).select(columns)
+    leads = resolve_people(earlier, earlier.clear(), SETTINGS).assignments.select("record_key", "lead_id")
+    known = earlier.drop("lead_id").join(leads, on="record_key").with_columns(pl.lit("lead").alias("kind"))
+    # a reviewer's link to a known record no pass reaches keeps it in
+    pinned_key = known.filter(~pl.col("lead_id").is_in(leads.head(1)["lead_id"].implode()))["record_key"][-1]
+    must = [(batch["record_key"][0], pinned_key)]
+    narrowed = score_records(batch, known, SETTINGS, must, pinned={k for pair in must for k in pair})
+    everything = score_records(batch, known, SETTINGS, must, narrow=False)
+    assert batch.height + 100 < narrowed.records.height < everything.records.height - 500
+    assert pinned_key in narrowed.records["record_key"].to_list()
+    for got, want in ((narrowed.model.m, everything.model.m), (narrowed.model.u, everything.model.u)):
+        assert all(np.array_equal(a, b) for a, b in zip(got, want))
+    assert narrowed.model.lam == everything.model.lam and narrowed.model.estimated
+    a, b = resolve_scored(narrowed, SETTINGS, must), resolve_scored(everything, SETTINGS, must)
+    assert a.assignments.equals(b.assignments)
+    order = ["left_key", "right_key"]
+    assert a.decisions.sort(order).equals(b.decisions.sort(order)) and a.decisions.height > 500
+    assert a.assignments["lead_id"].is_in(known["lead_id"].implode()).sum() > 100  # it did join earlier leads
