@@ -111,11 +111,15 @@ def score_records(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSetti
                          candidates.blocks_skipped, live)
 
 
+# score only the records in a candidate pair when they are fewer than this share of all
+NARROW_BELOW = 0.8
+
+
 def _can_pair(records: pl.DataFrame, blocked: Blocked, settings: MatchSettings, pinned: set[str]
               ) -> tuple[pl.DataFrame, Blocked, Population | None, pl.Series | None]:
     """(the records in a candidate pair, with every other record of their leads and the `pinned` ones; the pairs
     as positions among them; what the model learns from all records; every existing lead id), or everything as
-    it is and two Nones when no record is left out."""
+    it is and two Nones when they would be more than NARROW_BELOW of all records."""
     keep = (records["kind"] == "batch").to_numpy().copy()
     keep[blocked.left] = True
     keep[blocked.right] = True
@@ -124,7 +128,7 @@ def _can_pair(records: pl.DataFrame, blocked: Blocked, settings: MatchSettings, 
     if pinned:
         keep |= records["record_key"].is_in(pl.Series(sorted(pinned), dtype=pl.Utf8).implode()).fill_null(
             False).to_numpy()
-    if keep.all():
+    if keep.sum() > NARROW_BELOW * len(keep):  # leaving out a few records saves less than learning apart costs
         return records, blocked, None, None
     population = population_of(records, keep, settings)
     live = records["lead_id"].drop_nulls().unique()

@@ -127,6 +127,9 @@ class PopulationMaker:
         for k, (country, (locale, *_)) in enumerate(COUNTRIES.items()):
             faker = Faker(locale)
             faker.seed_instance(seed * 100 + k)
+            for provider in faker.get_providers():  # some locales build their city list from a set: its order
+                if isinstance(getattr(provider, "cities", None), list):  # changes with each interpreter's hash seed
+                    provider.cities = sorted(provider.cities)
             self.fakers[country] = faker
         self.countries = list(COUNTRIES)
         self.weights = [COUNTRIES[c][1] for c in self.countries]

@@ -86,3 +86,19 @@ def test_splinks_own_datasets_beat_splinks_tutorial_scores(dataset, splink_f1):
     result = evaluate(dataset)
     assert result["model_estimated"] is True
     assert result["f1"] > splink_f1, result
+
+
+def test_the_independent_population_is_the_same_in_every_interpreter(tmp_path):
+    """Same seed, same files, whatever the interpreter's hash seed (a Faker locale builds its city list from a set)."""
+    import os
+    import subprocess
+    import sys
+
+    _independent_population_packages()
+    code = "import sys; from leadflow.evaluate.independent import write_crm_case; write_crm_case(sys.argv[1], 300, 11)"
+    for k in (1, 2):
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / str(k))], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(k)})
+    files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*.csv"))
+    assert len(files) >= 5
+    assert all((tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes() for f in files)
