@@ -434,8 +434,11 @@ def warehouse_case(args) -> dict:
         os.link(old, inbox / "campaign_responses" / old.name)
     os.link(new_file, inbox / "campaign_responses" / "responses_2026-W49.csv")
     warehouse = folder / "leads.duckdb"
-    log(f"copying the cached warehouse ({cached.stat().st_size / 2**30:.1f} GiB) ...")
+    log(f"copying the cached warehouse ({cached.stat().st_size / 2**30:.1f} GiB) and its analysts' copy ...")
     shutil.copyfile(cached, warehouse)
+    copy = cached.with_name(cached.stem + ".analytics.duckdb")  # a warehouse has the copy its last run left
+    if copy.exists():
+        shutil.copyfile(copy, warehouse.with_name(warehouse.stem + ".analytics.duckdb"))
     log(f"leadflow run: {NEW_RECORDS:,} new records against {how['counts']['core.leads']:,} leads ...")
     run = leadflow_run(inbox, folder, warehouse, args.match_settings, as_of=NEXT_WEEK)
     stages = by_stage(run, "warehouse")

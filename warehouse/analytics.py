@@ -2,16 +2,21 @@
 quarantine.*, so analysts never hold the file a run writes.
 
 At the end of every successful run the copy is built aside, under a hidden name in the same folder, and swapped in
-with one atomic rename. A session open on the old copy keeps reading it (the rename leaves its open file alone);
+with one atomic rename. It starts from a file copy of the previous copy: large tables with a primary key (core.leads,
+core.lead_sources) get only the rows that differ, the rest is copied whole (at 5M leads 26 s -> see
+docs/benchmarks.md). A session open on the old copy keeps reading it (the rename leaves its open file alone);
 the next connection sees the new one. A half-built copy left by a killed run is discarded by the next run.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
+
+import duckdb
 
 from warehouse.connection import WarehouseSession
 from warehouse.faults import crash_point
@@ -39,34 +44,116 @@ def discard_half_built(copy: Path) -> list[Path]:
     return removed
 
 
+# a table of at least this many cells (rows x columns) with a primary key is brought up to date row by row from the
+# previous copy instead of copied whole (a 5M-row core.leads: 1.4 s against 6.8 s)
+ROW_DIFF_CELLS = 20_000_000
+
+
+def _tables(wh: WarehouseSession, database: str) -> dict[tuple[str, str], tuple[int, list[tuple[str, str]]]]:
+    """(schema, table) -> (estimated rows, [(column, type)]) of the copied schemas' tables in `database`."""
+    rows = wh.query(
+        "SELECT t.schema_name, t.table_name, t.estimated_size, c.column_name, c.data_type FROM duckdb_tables() t "
+        "JOIN duckdb_columns() c ON c.database_name = t.database_name AND c.schema_name = t.schema_name "
+        "AND c.table_name = t.table_name WHERE t.database_name = ? AND t.schema_name IN ('core', 'marts', "
+        "'quarantine') ORDER BY t.schema_name, t.table_name, c.column_index", [database]).rows()
+    out: dict[tuple[str, str], tuple[int, list[tuple[str, str]]]] = {}
+    for schema, table, size, column, kind in rows:
+        out.setdefault((schema, table), (int(size or 0), []))[1].append((column, kind))
+    return out
+
+
+def _primary_keys(wh: WarehouseSession) -> dict[tuple[str, str], list[str]]:
+    """(schema, table) -> its primary key's columns, for the warehouse's tables that declare one."""
+    rows = wh.query("SELECT schema_name, table_name, constraint_column_names FROM duckdb_constraints() "
+                    "WHERE database_name = current_database() AND constraint_type = 'PRIMARY KEY'").rows()
+    return {(schema, table): list(columns) for schema, table, columns in rows}
+
+
+def _previous_copy(copy: Path, building: Path, wh: WarehouseSession) -> bool:
+    """Start `building` as a byte copy of the previous copy when there is one of the same schema version (its
+    tables are then brought up to date); False when the copy is built from nothing."""
+    if not copy.exists():
+        return False
+    try:
+        shutil.copyfile(copy, building)
+        wh.execute("ATTACH ? AS analytics_copy", [str(building)])
+    except (OSError, duckdb.Error):
+        discard_half_built(copy)
+        return False
+    version = wh.query("SELECT max(schema_version) AS v FROM analytics_copy.meta.analytics_copy").rows() \
+        if wh.scalar("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'analytics_copy' "
+                     "AND schema_name = 'meta' AND table_name = 'analytics_copy'") else [(None,)]
+    if version[0][0] != wh.scalar("SELECT max(version) FROM meta.schema_version"):
+        wh.execute("DETACH analytics_copy")
+        discard_half_built(copy)
+        return False
+    return True
+
+
+def _row_diff(wh: WarehouseSession, name: str, key: list[str]) -> int:
+    """Bring analytics_copy.`name` to the warehouse's rows: the rows only one side has, by a hash of the primary key
+    and a hash of the whole row, are deleted from the copy or inserted into it (by row id: no key strings are
+    joined). Returns the rows written."""
+    keys = ", ".join(f'"{k}"' for k in key)
+    for side, table in (("_copy_rows", f"analytics_copy.{name}"), ("_warehouse_rows", name)):
+        wh.execute(f"CREATE OR REPLACE TEMP TABLE {side} AS SELECT rowid AS _r, hash({keys}) AS _k, hash(r) AS _h "
+                   f"FROM {table} r")
+    wh.execute(f"DELETE FROM analytics_copy.{name} WHERE rowid IN "
+               "(SELECT _r FROM _copy_rows ANTI JOIN _warehouse_rows USING (_k, _h))")
+    wh.execute("CREATE OR REPLACE TEMP TABLE _new AS SELECT _r FROM _warehouse_rows ANTI JOIN _copy_rows USING (_k, _h)")
+    wh.execute(f"INSERT INTO analytics_copy.{name} SELECT * FROM {name} WHERE rowid IN (SELECT _r FROM _new)")
+    new = wh.scalar("SELECT count(*) FROM _new")
+    for scratch in ("_copy_rows", "_warehouse_rows", "_new"):
+        wh.execute(f"DROP TABLE {scratch}")
+    return int(new)
+
+
 def publish_analytics_copy(wh: WarehouseSession, warehouse_path: str | Path, run_id: str, now: datetime,
                            progress: Callable[[int, int], None] | None = None) -> dict[str, int | str]:
     """Build the analysts' copy of core, marts and quarantine aside and rename it over the previous one; return
-    tables copied, rows copied and the copy's size in bytes. `progress(rows copied, rows in all)` after each table.
+    tables, rows written and the copy's size in bytes. `progress(rows of the tables done, rows in all)` after each
+    table.
 
+    The copy starts from the previous one (a file copy) when it has the same schema version: a large table with a
+    primary key gets only the rows that differ (by key and a hash of the row), any other table is copied whole;
+    tables and views the warehouse does not have are dropped. Without a previous copy every table is copied.
     Tables are copied without keeping their row order (DuckDB then writes with every thread; SQL tables have no
     order, and every query that needs one says ORDER BY): a third less time on a million leads."""
     crash_point("analytics:start")
     copy = analytics_path(warehouse_path)
     discard_half_built(copy)
     building = copy.with_name(f"{_building_prefix(copy)}{os.getpid()}")
-    tables = wh.query(
-        "SELECT t.table_schema, t.table_name, coalesce(d.estimated_size, 0) FROM information_schema.tables t "
-        "LEFT JOIN duckdb_tables() d ON d.database_name = t.table_catalog AND d.schema_name = t.table_schema "
-        "AND d.table_name = t.table_name WHERE t.table_catalog = current_database() "
-        "AND t.table_schema IN ('core', 'marts', 'quarantine') ORDER BY t.table_schema, t.table_name").rows()
-    total = sum(size for _, _, size in tables)
-    rows = 0
-    wh.execute("ATTACH ? AS analytics_copy", [str(building)])
+    tables = _tables(wh, wh.scalar("SELECT current_database()"))
+    total = sum(size for size, _ in tables.values())
+    rows = processed = 0
+    incremental = _previous_copy(copy, building, wh)
+    if not incremental:
+        wh.execute("ATTACH ? AS analytics_copy", [str(building)])
     wh.execute("SET preserve_insertion_order = false")
     try:
+        before = _tables(wh, "analytics_copy") if incremental else {}
+        keys = _primary_keys(wh) if incremental else {}
+        for schema, table, kind in wh.query(
+                "SELECT schema_name, table_name, 'TABLE' FROM duckdb_tables() WHERE database_name = 'analytics_copy' "
+                "UNION ALL SELECT schema_name, view_name, 'VIEW' FROM duckdb_views() WHERE database_name = "
+                "'analytics_copy' AND NOT internal").rows():
+            if (schema, table) not in tables or (schema, table) not in before:
+                wh.execute(f'DROP {kind} IF EXISTS analytics_copy.{schema}."{table}"')  # names from the catalog
         for schema in COPIED_SCHEMAS:
-            wh.execute(f"CREATE SCHEMA analytics_copy.{schema}")
-        for schema, table, _ in tables:  # names from the catalog of our own schemas, never from data
-            wh.execute(f'CREATE TABLE analytics_copy.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
-            rows += wh.scalar(f'SELECT count(*) FROM analytics_copy.{schema}."{table}"')
+            wh.execute(f"CREATE SCHEMA IF NOT EXISTS analytics_copy.{schema}")
+        for (schema, table), (size, columns) in tables.items():  # names from our own catalog, never from data
+            name = f'{schema}."{table}"'
+            key = keys.get((schema, table))
+            if before.get((schema, table), (0, None))[1] == columns and key and size * len(columns) >= ROW_DIFF_CELLS:
+                rows += _row_diff(wh, name, key)
+            else:
+                wh.execute(f"DROP TABLE IF EXISTS analytics_copy.{name}")
+                wh.execute(f"CREATE TABLE analytics_copy.{name} AS SELECT * FROM {name}")
+                rows += wh.scalar(f"SELECT count(*) FROM analytics_copy.{name}")
+            processed += size
             if progress is not None:
-                progress(rows, max(total, rows))
+                progress(processed, max(total, processed))
+        wh.execute("DROP SCHEMA IF EXISTS analytics_copy.meta CASCADE")
         wh.execute("CREATE SCHEMA analytics_copy.meta")
         wh.execute("CREATE TABLE analytics_copy.meta.analytics_copy AS SELECT ? AS run_id, ? AS published_at, "
                    "(SELECT max(version) FROM meta.schema_version) AS schema_version", [run_id, now])
@@ -80,4 +167,5 @@ def publish_analytics_copy(wh: WarehouseSession, warehouse_path: str | Path, run
     wh.execute("DETACH analytics_copy")
     crash_point("analytics:before_rename")
     os.replace(building, copy)
-    return {"tables": len(tables), "rows": rows, "bytes": copy.stat().st_size, "path": str(copy)}
+    return {"tables": len(tables), "rows": rows, "bytes": copy.stat().st_size, "path": str(copy),
+            "from_previous_copy": incremental}
