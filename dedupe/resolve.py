@@ -393,7 +393,9 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
     healed: list[str] = []
     if resolution.healable:  # overwhelming evidence joins existing leads: open them whole and join them, as an
         # accepted verdict would (the heal is recorded in core.lead_merges; a reviewer's reject reverses it)
-        first_record = dict(history.lead_records.group_by("lead_id").agg(pl.col("record_key").min()).iter_rows())
+        named = pl.Series(sorted({x for pair in resolution.healable for x in pair}), dtype=pl.Utf8)
+        first_record = dict(history.lead_records.filter(pl.col("lead_id").is_in(named.implode())).group_by(
+            "lead_id").agg(pl.col("record_key").min()).iter_rows())  # of the leads to heal, not of millions
         pairs = [(a, b) for a, b in resolution.healable if a in first_record and b in first_record
                  and a not in verdicts.leads_to_split and b not in verdicts.leads_to_split]
         healed = sorted({x for pair in pairs for x in pair})

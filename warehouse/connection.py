@@ -192,6 +192,34 @@ class WarehouseSession:
         (statement,) = sql_statements(name)
         return int(self.scalar(statement, _bound(statement, params)) or 0)
 
+    def replace_rows(self, qualified_name: str, frame: pl.DataFrame) -> int:
+        """Make a published table hold exactly the frame's rows (its columns the table has; the table's others
+        NULL), writing only the rows that differ: each side's rows are told apart by a hash of every column (the
+        frame's cast to the table's types) and their rank among equal rows, so a table rebuilt whole by every run
+        rewrites only what changed. Returns the rows inserted."""
+        crash_point(f"replace:{qualified_name}")
+        schema, table = qualified_name.split(".")
+        types = self.con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+            "ORDER BY ordinal_position", [schema, table]).fetchall()
+        theirs = ", ".join(f'"{c}"' for c, _ in types)
+        ours = ", ".join(f'CAST("{c}" AS {t})' if c in frame.columns else f"CAST(NULL AS {t})" for c, t in types)
+        shared = [c for c, _ in types if c in frame.columns]
+        with self.registered("_replacing_rows", frame.select(shared).with_row_index("_i")):
+            self.execute(f"CREATE OR REPLACE TEMP TABLE _old_rows AS SELECT rowid AS _r, hash({theirs}) AS _h, "
+                         f"row_number() OVER (PARTITION BY hash({theirs})) AS _n FROM {qualified_name}")
+            self.execute(f"CREATE OR REPLACE TEMP TABLE _new_rows AS SELECT _i, hash({ours}) AS _h, "
+                         f"row_number() OVER (PARTITION BY hash({ours})) AS _n FROM _replacing_rows")
+            self.execute(f"DELETE FROM {qualified_name} WHERE rowid IN "
+                         "(SELECT _r FROM _old_rows ANTI JOIN _new_rows USING (_h, _n))")
+            inserted = self.scalar("SELECT count(*) FROM _new_rows ANTI JOIN _old_rows USING (_h, _n)")
+            columns = ", ".join(f'"{c}"' for c in shared)
+            self.execute(f"INSERT INTO {qualified_name} ({columns}) SELECT {columns} FROM _replacing_rows WHERE _i IN "
+                         "(SELECT _i FROM _new_rows ANTI JOIN _old_rows USING (_h, _n))")
+        self.execute("DROP TABLE _old_rows")
+        self.execute("DROP TABLE _new_rows")
+        return int(inserted)
+
     def replace_table(self, qualified_name: str, frame: pl.DataFrame) -> int:
         """(Re)create a scratch or mart table from a frame (staging.* and marts.* only)."""
         crash_point(f"replace:{qualified_name}")

@@ -85,9 +85,12 @@ def publish_import(wh: WarehouseSession, batch: PublishBatch, run_id: str, now: 
         with wh.registered("new_campaigns", batch.campaigns):
             wh.run("replace_campaigns")
         counts["campaigns"] = wrote(batch.campaigns.height)
-        wh.run("replace_accounts")
-        counts["accounts"] = wrote(wh.insert("core.accounts", batch.accounts))
-        counts["account_field_sources"] = wrote(wh.insert("core.account_field_sources", batch.account_field_sources))
+        # accounts and their field sources are rebuilt whole by each run; only the rows that differ are written
+        counts["accounts"], counts["accounts_written"] = batch.accounts.height, wrote(
+            wh.replace_rows("core.accounts", batch.accounts))
+        counts["account_field_sources"] = batch.account_field_sources.height
+        counts["account_field_sources_written"] = wrote(
+            wh.replace_rows("core.account_field_sources", batch.account_field_sources))
         with wh.registered("changed_leads", batch.leads.select("lead_id")):
             wh.run("replace_leads")
         counts["leads_written"] = wrote(wh.insert("core.leads", batch.leads))

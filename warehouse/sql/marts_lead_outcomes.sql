@@ -37,4 +37,3 @@ FROM core.leads l
 LEFT JOIN first_records f USING (lead_id)
 LEFT JOIN direct d USING (lead_id)
 LEFT JOIN core.campaigns c USING (campaign_id)
-ORDER BY l.lead_id

@@ -1,9 +1,9 @@
 -- marts.source_performance: one row per source x telemarketing vendor (docs/marts.md).
 CREATE OR REPLACE TABLE marts.source_performance AS
+-- A record is a duplicate unless it is its lead's first (marts.lead_outcomes names the source and vendor of each
+-- lead's first record): a group's duplicates are its accepted records less the leads whose first record it holds.
 WITH accepted AS (
-    SELECT source_type AS source, CASE WHEN source_type = 'telemarketer' THEN vendor END AS vendor,
-           row_number() OVER (PARTITION BY lead_id ORDER BY touch_at NULLS LAST, source_file, source_record_id) > 1
-               AS is_duplicate
+    SELECT source_type AS source, CASE WHEN source_type = 'telemarketer' THEN vendor END AS vendor
     FROM core.lead_sources
 ),
 quarantined AS (
@@ -13,14 +13,13 @@ quarantined AS (
     WHERE source_type IN ('campaign_response', 'telemarketer')
 ),
 records AS (
-    SELECT source, vendor, count(*) AS accepted, count(*) FILTER (WHERE is_duplicate) AS duplicates, 0 AS quarantined
+    SELECT source, vendor, count(*) AS accepted, 0 AS quarantined
     FROM accepted GROUP BY ALL
     UNION ALL
-    SELECT source, vendor, 0, 0, count(*) FROM quarantined GROUP BY ALL
+    SELECT source, vendor, 0, count(*) FROM quarantined GROUP BY ALL
 ),
 record_counts AS (
-    SELECT source, coalesce(vendor, '') AS vendor_key, sum(accepted) AS accepted, sum(quarantined) AS quarantined,
-           sum(duplicates) AS duplicates
+    SELECT source, coalesce(vendor, '') AS vendor_key, sum(accepted) AS accepted, sum(quarantined) AS quarantined
     FROM records GROUP BY ALL
 ),
 lead_costs AS (
@@ -42,8 +41,8 @@ SELECT source, nullif(vendor_key, '') AS vendor,
        CAST(coalesce(r.accepted, 0) AS BIGINT) AS accepted,
        CAST(coalesce(r.quarantined, 0) AS BIGINT) AS quarantined,
        round(r.quarantined / nullif(r.accepted + r.quarantined, 0), 4) AS quarantine_rate,
-       CAST(coalesce(r.duplicates, 0) AS BIGINT) AS duplicates,
-       round(r.duplicates / nullif(r.accepted, 0), 4) AS duplicate_rate,
+       CAST(coalesce(r.accepted, 0) - coalesce(l.leads, 0) AS BIGINT) AS duplicates,
+       round((r.accepted - coalesce(l.leads, 0)) / nullif(r.accepted, 0), 4) AS duplicate_rate,
        coalesce(l.leads, 0) AS leads, coalesce(l.qualified, 0) AS qualified, coalesce(l.converted, 0) AS converted,
        round(l.qualified / nullif(l.leads, 0), 4) AS qualification_rate,
        round(l.converted / nullif(l.leads, 0), 4) AS conversion_rate,

@@ -47,3 +47,24 @@ def test_the_default_buffer_is_small_and_the_marts_raise_it_for_their_own_transa
             rebuild_marts(wh, sql_file)
         assert seen == ["953.6 MiB"] * len(MART_FILES)
         assert _limit(wh) == before
+
+
+def test_replace_rows_leaves_the_table_holding_exactly_the_frame_and_writes_only_what_differs(tmp_path):
+    """A table rebuilt whole by every run (core.accounts, core.account_field_sources) is written by difference:
+    unchanged rows stay, changed and new rows are written, gone rows removed; repeated rows count as many times as
+    they are given; a column the frame lacks is NULL."""
+    import polars as pl
+
+    with Warehouse(tmp_path / "w.duckdb").connect() as wh:
+        wh.execute("CREATE TABLE core.t (id VARCHAR, n INTEGER, note VARCHAR, extra VARCHAR)")
+        wh.execute("INSERT INTO core.t VALUES ('a', 1, 'x', NULL), ('b', 2, 'y', NULL), ('c', 3, NULL, NULL), "
+                   "('d', 4, 'dup', NULL), ('d', 4, 'dup', NULL), ('e', 5, 'was given extra', 'old')")
+        frame = pl.DataFrame({"id": ["a", "b", "d", "f", "f", "e"], "n": [1, 20, 4, 6, 6, 5],
+                              "note": ["x", "y", "dup", None, None, "was given extra"]},
+                             schema={"id": pl.Utf8, "n": pl.Int64, "note": pl.Utf8})
+        inserted = wh.replace_rows("core.t", frame)
+        rows = sorted(wh.query("SELECT * FROM core.t").rows(), key=str)
+        assert rows == sorted([("a", 1, "x", None), ("b", 20, "y", None), ("d", 4, "dup", None), ("f", 6, None, None),
+                               ("f", 6, None, None), ("e", 5, "was given extra", None)], key=str)
+        assert inserted == 4  # b changed, f twice, e (its extra column is NULL now); a and one d stay
+        assert wh.replace_rows("core.t", frame) == 0  # the same frame again writes nothing
