@@ -86,14 +86,13 @@ def lead_qualification(context: AssetExecutionContext, lead_profiles: pl.DataFra
                        accounts: pl.DataFrame, crm_leads: pl.DataFrame, crm_campaigns: pl.DataFrame,
                        warehouse: WarehouseResource, rules: RulesResource, overrides: OverridesResource,
                        run_date: RunDate):
-    """The leads whose result can change (this import's touched ones with their fresh profiles; of the others,
-    those whose account, CRM lead, campaign or overrides changed, those a team could not take yet, and those time
-    moves across a rule's day count, and of the leads a team could not take yet, as many as it has room for; every
-    lead when the rules or the run date went another way, see
-    `leadflow.qualify.scope`) scored and ranked, assessed, moved by the status rules and routed to a person: a
-    territory, an assignment rule, a team member by weighted round-robin. A status, rank or owner a person set
-    (CRM, overrides file) wins. Only leads whose row changes are written. Reads core.leads, core.accounts,
-    core.assignments, core.routing_state, core.lead_overrides and core.qualification_state."""
+    """The leads whose result can change (this import's touched ones with their fresh profiles; of the others, those
+    whose account, CRM lead, campaign or overrides changed, those time moves across a rule's day count, and of the
+    leads a team could not take yet as many as it has room for; every lead when the rules or the run date went
+    another way, see `leadflow.qualify.scope`) scored and ranked, assessed, moved by the status rules and routed to
+    a person: a territory, an assignment rule, a team member by weighted round-robin. A status, rank or owner a
+    person set (CRM, overrides file) wins. Only leads whose row changes are written. Reads core.leads,
+    core.accounts, core.assignments, core.routing_state, core.lead_overrides and core.qualification_state."""
     wh, rule_set, as_of, now = warehouse.session(), rules.rules(), run_date.moment(), datetime.now()
     state = routing_state(wh)
     scope = _in_scope(context, wh, rules, overrides, as_of, state, lead_profiles, accounts, crm_leads, crm_campaigns)

@@ -74,9 +74,13 @@ def resolve_people(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSett
     verdicts by record key; `retired_ids` are lead ids never to issue again (leads merged away);
     `keep_together` are links between re-opened records that still stand (see `cluster_records`).
     """
-    pinned = {key for pair in (*must_link, *cannot_link, *keep_together) for key in pair}
-    scored = score_records(batch, known, settings, must_link, engine, pinned)
+    scored = score_records(batch, known, settings, must_link, engine, _keys_of(must_link, cannot_link, keep_together))
     return resolve_scored(scored, settings, must_link, cannot_link, retired_ids, keep_together)
+
+
+def _keys_of(*links: list[tuple[str, str]]) -> set[str]:
+    """The record keys the links name (they stay among the scored records whatever blocking finds)."""
+    return {key for pairs in links for pair in pairs for key in pair}
 
 
 def score_records(batch: pl.DataFrame, known: pl.DataFrame, settings: MatchSettings,
@@ -383,8 +387,8 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
         replaced_keys = set(superseded["record_key"].to_list())
         keep_together += [(a, b) for a, b in history.standing_links
                           if a not in replaced_keys and b not in replaced_keys]
-        pinned = {key for pair in (*verdicts.must_link, *verdicts.cannot_link, *keep_together) for key in pair}
-        state = score_records(records, known, settings, verdicts.must_link, engine, pinned)
+        state = score_records(records, known, settings, verdicts.must_link, engine,
+                              _keys_of(verdicts.must_link, verdicts.cannot_link, keep_together))
         resolution = resolve_scored(state, settings, verdicts.must_link, verdicts.cannot_link, history.retired_ids,
                                     keep_together, keep_if_healing=True)
         return resolution, reopened, state, keep_together

@@ -97,8 +97,8 @@ def block(records: pl.DataFrame, settings: MatchSettings, link_only: bool = Fals
 
 @dataclass(frozen=True)
 class Population:
-    """What the model learns from all the records when only those that can pair are scored (`dedupe.linkage.
-    reachable`): random pairs of all of them for u (their records encoded apart: positions into `sample`), each
+    """What the model learns from all the records when only those in a candidate pair are scored (`dedupe.resolve.
+    score_records`): random pairs of all of them for u (their records encoded apart: positions into `sample`), each
     scored record's term frequencies among all of them, how many are batch records and how many known, and whether
     they give first names as written. The model, and so every decision, is the one of scoring them all."""
 

@@ -80,10 +80,10 @@ def _previous_copy(copy: Path, building: Path, wh: WarehouseSession) -> bool:
     except (OSError, duckdb.Error):
         discard_half_built(copy)
         return False
-    version = wh.query("SELECT max(schema_version) AS v FROM analytics_copy.meta.analytics_copy").rows() \
-        if wh.scalar("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'analytics_copy' "
-                     "AND schema_name = 'meta' AND table_name = 'analytics_copy'") else [(None,)]
-    if version[0][0] != wh.scalar("SELECT max(version) FROM meta.schema_version"):
+    stamped = wh.scalar("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'analytics_copy' "
+                        "AND schema_name = 'meta' AND table_name = 'analytics_copy'")
+    version = wh.scalar("SELECT max(schema_version) FROM analytics_copy.meta.analytics_copy") if stamped else None
+    if version != wh.scalar("SELECT max(version) FROM meta.schema_version"):
         wh.execute("DETACH analytics_copy")
         discard_half_built(copy)
         return False
@@ -91,21 +91,11 @@ def _previous_copy(copy: Path, building: Path, wh: WarehouseSession) -> bool:
 
 
 def _row_diff(wh: WarehouseSession, name: str, key: list[str]) -> int:
-    """Bring analytics_copy.`name` to the warehouse's rows: the rows only one side has, by a hash of the primary key
-    and a hash of the whole row, are deleted from the copy or inserted into it (by row id: no key strings are
-    joined). Returns the rows written."""
-    keys = ", ".join(f'"{k}"' for k in key)
-    for side, table in (("_copy_rows", f"analytics_copy.{name}"), ("_warehouse_rows", name)):
-        wh.execute(f"CREATE OR REPLACE TEMP TABLE {side} AS SELECT rowid AS _r, hash({keys}) AS _k, hash(r) AS _h "
-                   f"FROM {table} r")
-    wh.execute(f"DELETE FROM analytics_copy.{name} WHERE rowid IN "
-               "(SELECT _r FROM _copy_rows ANTI JOIN _warehouse_rows USING (_k, _h))")
-    wh.execute("CREATE OR REPLACE TEMP TABLE _new AS SELECT _r FROM _warehouse_rows ANTI JOIN _copy_rows USING (_k, _h)")
-    wh.execute(f"INSERT INTO analytics_copy.{name} SELECT * FROM {name} WHERE rowid IN (SELECT _r FROM _new)")
-    new = wh.scalar("SELECT count(*) FROM _new")
-    for scratch in ("_copy_rows", "_warehouse_rows", "_new"):
-        wh.execute(f"DROP TABLE {scratch}")
-    return int(new)
+    """Bring analytics_copy.`name` to the warehouse's rows (`WarehouseSession.write_difference`): rows are told apart
+    by a hash of the primary key and a hash of the whole row (no key strings joined). Returns the rows written."""
+    keys = ", ".join(f'r."{k}"' for k in key)
+    identity = f"hash({keys}) AS _k, hash(r) AS _h"
+    return wh.write_difference(f"analytics_copy.{name}", name, (identity, identity))
 
 
 def publish_analytics_copy(wh: WarehouseSession, warehouse_path: str | Path, run_id: str, now: datetime,

@@ -192,11 +192,34 @@ class WarehouseSession:
         (statement,) = sql_statements(name)
         return int(self.scalar(statement, _bound(statement, params)) or 0)
 
+    def write_difference(self, target: str, source: str, identity: tuple[str, str], columns: str = "*",
+                         source_id: str = "rowid") -> int:
+        """Make table `target` hold exactly the rows of relation `source`, writing only the rows that differ: each
+        side's rows (aliased `r`) get the identity columns `identity` makes of them (a select list over the target's
+        rows and one over the source's, naming the same columns), rows of the target whose identity the source lacks
+        are deleted by row id, and source rows whose identity the target lacks are inserted (`columns` of them,
+        found by `source_id`). Returns the rows inserted."""
+        self.execute(f"CREATE OR REPLACE TEMP TABLE _old_rows AS SELECT rowid AS _id, {identity[0]} FROM {target} r")
+        self.execute(f"CREATE OR REPLACE TEMP TABLE _new_rows AS SELECT {source_id} AS _id, {identity[1]} "
+                     f"FROM {source} r")
+        using = ", ".join(d[0] for d in self.con.execute("SELECT * FROM _old_rows LIMIT 0").description[1:])
+        self.execute(f"DELETE FROM {target} WHERE rowid IN (SELECT _id FROM _old_rows ANTI JOIN _new_rows "
+                     f"USING ({using}))")
+        self.execute(f"CREATE OR REPLACE TEMP TABLE _added_rows AS SELECT _id FROM _new_rows ANTI JOIN _old_rows "
+                     f"USING ({using})")
+        into = "" if columns == "*" else f" ({columns})"
+        self.execute(f"INSERT INTO {target}{into} SELECT {columns} FROM {source} "
+                     f"WHERE {source_id} IN (SELECT _id FROM _added_rows)")
+        inserted = self.scalar("SELECT count(*) FROM _added_rows")
+        for scratch in ("_old_rows", "_new_rows", "_added_rows"):
+            self.execute(f"DROP TABLE {scratch}")
+        return int(inserted)
+
     def replace_rows(self, qualified_name: str, frame: pl.DataFrame) -> int:
         """Make a published table hold exactly the frame's rows (its columns the table has; the table's others
-        NULL), writing only the rows that differ: each side's rows are told apart by a hash of every column (the
-        frame's cast to the table's types) and their rank among equal rows, so a table rebuilt whole by every run
-        rewrites only what changed. Returns the rows inserted."""
+        NULL), writing only the rows that differ (`write_difference`): each side's rows are told apart by a hash of
+        every column (the frame's cast to the table's types) and their rank among equal rows, so a table rebuilt
+        whole by every run rewrites only what changed. Returns the rows inserted."""
         crash_point(f"replace:{qualified_name}")
         schema, table = qualified_name.split(".")
         types = self.con.execute(
@@ -205,20 +228,11 @@ class WarehouseSession:
         theirs = ", ".join(f'"{c}"' for c, _ in types)
         ours = ", ".join(f'CAST("{c}" AS {t})' if c in frame.columns else f"CAST(NULL AS {t})" for c, t in types)
         shared = [c for c, _ in types if c in frame.columns]
+        ranked = "hash({0}) AS _h, row_number() OVER (PARTITION BY hash({0})) AS _n"
         with self.registered("_replacing_rows", frame.select(shared).with_row_index("_i")):
-            self.execute(f"CREATE OR REPLACE TEMP TABLE _old_rows AS SELECT rowid AS _r, hash({theirs}) AS _h, "
-                         f"row_number() OVER (PARTITION BY hash({theirs})) AS _n FROM {qualified_name}")
-            self.execute(f"CREATE OR REPLACE TEMP TABLE _new_rows AS SELECT _i, hash({ours}) AS _h, "
-                         f"row_number() OVER (PARTITION BY hash({ours})) AS _n FROM _replacing_rows")
-            self.execute(f"DELETE FROM {qualified_name} WHERE rowid IN "
-                         "(SELECT _r FROM _old_rows ANTI JOIN _new_rows USING (_h, _n))")
-            inserted = self.scalar("SELECT count(*) FROM _new_rows ANTI JOIN _old_rows USING (_h, _n)")
-            columns = ", ".join(f'"{c}"' for c in shared)
-            self.execute(f"INSERT INTO {qualified_name} ({columns}) SELECT {columns} FROM _replacing_rows WHERE _i IN "
-                         "(SELECT _i FROM _new_rows ANTI JOIN _old_rows USING (_h, _n))")
-        self.execute("DROP TABLE _old_rows")
-        self.execute("DROP TABLE _new_rows")
-        return int(inserted)
+            return self.write_difference(qualified_name, "_replacing_rows",
+                                         (ranked.format(theirs), ranked.format(ours)),
+                                         ", ".join(f'"{c}"' for c in shared), source_id="_i")
 
     def replace_table(self, qualified_name: str, frame: pl.DataFrame) -> int:
         """(Re)create a scratch or mart table from a frame (staging.* and marts.* only)."""

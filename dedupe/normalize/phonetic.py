@@ -23,6 +23,5 @@ def phonetic_of(values: pl.Series) -> pl.Series:
 
 def with_phonetic_keys(records: pl.DataFrame) -> pl.DataFrame:
     """Add first_name_phonetic and last_name_phonetic (from the canonical first name and the last name key)."""
-    return records.with_columns(
-        _map_distinct(records[source], phonetic_key).alias(target) for target, source in PHONETIC_COLUMNS.items()
-    )
+    return records.with_columns(phonetic_of(records[source]).alias(target)
+                                for target, source in PHONETIC_COLUMNS.items())

@@ -32,8 +32,6 @@ from leadflow.qualify.rules import Rules
 TIME_MOMENTS = {"lead_age_days": "created_at", "days_since_last_touch": "last_touch_at"}
 WINDOW_SCHEMA = {"moment": pl.Utf8, "after": pl.Datetime("us"), "until": pl.Datetime("us")}
 STATE_SCHEMA = {"rules_version": pl.Utf8, "as_of": pl.Datetime("us"), "evaluated_at": pl.Datetime("us")}
-# what a lead takes from its account, as the published account has it
-ACCOUNT_INPUTS = ("owner", "is_customer", "industry", "employee_count", "country", "state", "city")
 
 
 @dataclass(frozen=True)
