@@ -26,13 +26,17 @@ COMPARE_CHUNK = 500_000
 
 
 def _keyed(records: pl.DataFrame, keys: tuple[str, ...]) -> pl.LazyFrame:
-    """Each record with a value for every key: its position, whether it is a batch record, its block id (the
-    position + 1 of the block's first record: a hash group-by, where ranking the keys sorted them, 4x slower at 5M
-    records) and its block's size."""
-    return records.lazy().select(
+    """Each record with a value for every key that a batch record has too (only a block holding a batch record makes
+    pairs: against millions of earlier records most blocks hold none, and their records are left out before the
+    blocks are sized): its position, whether it is a batch record, its block id (the position + 1 of the block's
+    first record: a hash group-by, where ranking the keys sorted them, 4x slower at 5M records) and its block's
+    size (all of the block's records share its keys, so none is left out of a block that is kept)."""
+    keyed = records.lazy().select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), (pl.col("kind") == "batch").alias("_batch"),
         *(pl.col(k).cast(pl.Utf8).replace("", None).alias(k) for k in keys),
-    ).drop_nulls(list(keys)).with_columns(
+    ).drop_nulls(list(keys))
+    return keyed.join(keyed.filter(pl.col("_batch")).select(*keys).unique(), on=list(keys), how="semi",
+                      maintain_order="left").with_columns(
         (pl.col("_i").min().over(list(keys)) + 1).alias("_block"),
         pl.len().over(list(keys)).cast(pl.UInt32).alias("_size"))
 
@@ -71,7 +75,7 @@ def _rule_pairs(placed: pl.DataFrame, link_only: bool) -> pl.LazyFrame:
 
 def _block_ids(placed: pl.DataFrame, n_records: int) -> np.ndarray:
     """Per record, the id (>= 1) of the block a pass puts it in, or 0 where it pairs with nobody on that pass (a
-    missing key, a block of one, a block over the size cap)."""
+    missing key, a block of one, a block over the size cap, a block without a batch record)."""
     ids = np.zeros(n_records, dtype=np.uint32)
     ids[placed["_i"].to_numpy()] = placed["_block"].to_numpy()
     return ids
