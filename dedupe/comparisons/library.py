@@ -268,13 +268,10 @@ class EmailComparison(Comparison):
         typo = np.zeros(len(pairs), dtype=bool)
         rows = np.flatnonzero(same_local & personal)
         if len(rows):
-            domains = _cached(vocabulary, "domains", lambda: vocabulary.strings.str.split_exact("@", 1)
-                              .struct.field("field_1").to_numpy().astype(object))
-            distance = cpdist(domains[l[rows]].tolist(), domains[r[rows]].tolist(),
+            distance = cpdist(_email_part(vocabulary, l[rows], 1), _email_part(vocabulary, r[rows], 1),
                               scorer=DamerauLevenshtein.distance, score_cutoff=2, workers=-1)
             # two providers that both exist (uol.com.br / bol.com.br, hotmail.fr / hotmail.it) are two mailboxes
-            free = _cached(vocabulary, "free_domain", lambda: _free_domains(vocabulary))
-            close = (distance <= 2) & ~(free[l[rows]] & free[r[rows]])
+            close = (distance <= 2) & ~(_free_domain(vocabulary, l[rows]) & _free_domain(vocabulary, r[rows]))
             typo[rows] = close
             sim[rows] = np.where(close, 0.9, 0.7)
         level[same_local & personal & ~typo] = 3
@@ -436,15 +433,13 @@ class OtherAddressAtCompany(Comparison):
         if not len(vocabulary):
             return _all_missing(pairs)
         local_code, domain_code, role, _ = _cached(vocabulary, "email_parts", lambda: _email_parts(vocabulary))
-        free = _cached(vocabulary, "free_domain", lambda: _free_domains(vocabulary))
         present, l, r = _present_codes(pairs, self.column)
         other = np.zeros(len(pairs), dtype=bool)
         rows = np.flatnonzero(present & (l != r) & (local_code[l] != local_code[r]) & ~role[l] & ~role[r]
-                              & (domain_code[l] == domain_code[r]) & ~free[l])
+                              & (domain_code[l] == domain_code[r]))
+        rows = rows[~_free_domain(vocabulary, l[rows])]
         if len(rows):
-            locals_ = _cached(vocabulary, "locals", lambda: vocabulary.strings.str.split_exact("@", 1)
-                              .struct.field("field_0").to_numpy().astype(object))
-            other[rows] = cpdist(locals_[l[rows]].tolist(), locals_[r[rows]].tolist(),
+            other[rows] = cpdist(_email_part(vocabulary, l[rows], 0), _email_part(vocabulary, r[rows], 0),
                                  scorer=DamerauLevenshtein.distance, score_cutoff=2, workers=-1) > 2
         level = np.where(present, np.where(other, 0, 1), MISSING_LEVEL).astype(np.int8)
         return self._kept_levels(level), np.where(present, other.astype(np.float64), MISSING)
@@ -493,13 +488,26 @@ class PlaceComparison(Comparison):
         return self._kept_levels(level), np.where((level == MISSING_LEVEL) | ~city_present, MISSING, np.clip(sim, 0, 1))
 
 
-def _free_domains(vocabulary: Vocabulary) -> np.ndarray:
-    """Per address of the vocabulary: its domain is a free-mail provider's (no company)."""
+def _email_part(vocabulary: Vocabulary, codes: np.ndarray, part: int) -> list[str | None]:
+    """The local part (0) or domain (1) of the addresses `codes` name: only of the pairs that need it, not of every
+    address (millions against a large warehouse)."""
+    return vocabulary.strings.gather(codes).str.split_exact("@", 1).struct.field(f"field_{part}").to_list()
+
+
+def _free_domain(vocabulary: Vocabulary, codes: np.ndarray) -> np.ndarray:
+    """Per code: the address's domain is a free-mail provider's (no company; an address without a domain counts as
+    one). Looked up for the codes asked about and remembered per code (-1: not looked up yet), so comparing the
+    pairs of millions of addresses looks up only those a comparison reaches. Two threads may look one code up at
+    once: both write the same answer."""
     from dedupe.normalize import is_free_email_domain
-    domains = vocabulary.strings.str.split_exact("@", 1).struct.field("field_1")
-    distinct = domains.unique().drop_nulls()
-    free = distinct.filter(distinct.map_elements(is_free_email_domain, return_dtype=pl.Boolean)).to_list()
-    return domains.is_in(free).fill_null(True).to_numpy()
+    known = _cached(vocabulary, "free_domain", lambda: np.full(len(vocabulary), -1, dtype=np.int8))
+    missing = np.unique(codes[known[codes] < 0])
+    if len(missing):
+        domains = vocabulary.strings.gather(missing).str.split_exact("@", 1).struct.field("field_1")
+        distinct = domains.unique().drop_nulls()
+        free = distinct.filter(distinct.map_elements(is_free_email_domain, return_dtype=pl.Boolean))
+        known[missing] = domains.is_in(free.implode()).fill_null(True).to_numpy()
+    return known[codes] == 1
 
 
 GENERIC_METHODS = ("exact", "jarowinkler", *[m for m in SCORERS if m != "jarowinkler"])
