@@ -6,7 +6,7 @@ from datetime import datetime
 
 import polars as pl
 
-from warehouse.connection import WarehouseSession
+from warehouse.connection import SCAN_MEMORY_LIMIT, WarehouseSession
 
 
 def file_ledger(wh: WarehouseSession) -> pl.DataFrame:
@@ -57,7 +57,8 @@ def newest_import(wh: WarehouseSession, now: datetime) -> dict:
 def lead_integrity(wh: WarehouseSession, ranks: list[str]) -> dict[str, int]:
     """What must not happen in core.leads: records without their lead, leads without records, a rank the rules
     file does not define, a score outside 1..100 (statuses are held by a CHECK constraint)."""
-    return {k: int(v) for k, v in wh.fetch_one("lead_integrity", ranks=list(ranks)).items()}
+    with wh.memory_at_least(SCAN_MEMORY_LIMIT):
+        return {k: int(v) for k, v in wh.fetch_one("lead_integrity", ranks=list(ranks)).items()}
 
 
 def account_links(wh: WarehouseSession) -> int:

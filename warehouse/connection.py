@@ -24,6 +24,10 @@ from warehouse.migrations import migrate
 from warehouse.sql_files import sql_statements
 
 DEFAULT_MEMORY_LIMIT = "256MB"
+# for one query joining every lead with its sources outside matching (the sources of a run's touched leads, the
+# leads' integrity check): within the default such a query spills to disk at a few million leads (at 4.8M leads
+# 1.2 -> 0.8 s and 1.7 -> 1.2 s)
+SCAN_MEMORY_LIMIT = "1GB"
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import polars as pl
 
-from warehouse.connection import WarehouseSession
+from warehouse.connection import SCAN_MEMORY_LIMIT, WarehouseSession
 
 
 def known_lead_records(wh: WarehouseSession) -> pl.DataFrame:
@@ -51,7 +51,7 @@ def superseded_sources(wh: WarehouseSession) -> pl.DataFrame:
 
 def lead_sources_of(wh: WarehouseSession, lead_ids: pl.DataFrame) -> pl.DataFrame:
     """All published source records of the given leads, with the lead's contact and CRM lead ids."""
-    with wh.registered("wanted_leads", lead_ids.select("lead_id")):
+    with wh.registered("wanted_leads", lead_ids.select("lead_id")), wh.memory_at_least(SCAN_MEMORY_LIMIT):
         return wh.fetch("lead_sources_of")
 
 

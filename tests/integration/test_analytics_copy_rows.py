@@ -1,5 +1,5 @@
 """The analysts' copy brought up to date from the previous one: large tables with a primary key get only the rows
-that differ, the others are copied whole, a table whose columns changed is copied again, and whatever an analyst
+that differ, tables runs only append to the rows of new runs, the others are copied whole, a table whose columns changed is copied again, and whatever an analyst
 added to the copy is dropped; the result holds exactly the warehouse's rows."""
 
 import shutil
@@ -42,6 +42,11 @@ def test_the_copy_from_the_previous_one_holds_exactly_the_warehouses_rows(copied
         wh.execute("INSERT INTO core.leads SELECT * REPLACE ('LF-NEW0000000' AS lead_id) FROM core.leads "
                    "WHERE lead_id = ?", [leads[3]])
         wh.execute("ALTER TABLE core.campaigns ADD COLUMN budget_owner VARCHAR")  # another shape: copied again
+        # a new run's rows in a table runs only append to; and a run the copy holds that the warehouse no longer has
+        # (as after a restore): that table is copied whole
+        wh.execute("INSERT INTO core.lead_status_history SELECT * REPLACE ('run-2' AS run_id) FROM "
+                   "core.lead_status_history LIMIT 3")
+        wh.execute("DELETE FROM core.match_decisions WHERE run_id = (SELECT min(run_id) FROM core.match_decisions)")
         done = publish_analytics_copy(wh, warehouse, "run-2", datetime(2026, 11, 30))
     assert done["from_previous_copy"] is True
     assert 0 < done["rows"] < 1000  # rows written, not every row copied
@@ -77,3 +82,16 @@ def test_a_copy_of_another_schema_version_or_not_a_duckdb_file_is_built_from_not
     with Warehouse(warehouse).connect() as wh:
         assert publish_analytics_copy(wh, warehouse, "run-4", datetime(2026, 11, 30))["from_previous_copy"] is False
     assert not list(copy.parent.glob(f".{copy.name}.building-*"))
+
+
+def test_a_table_runs_append_to_gets_the_new_runs_rows_unless_the_copy_holds_a_run_the_warehouse_lacks(copied):
+    warehouse, copy = copied
+    with Warehouse(warehouse).connect() as wh:
+        wh.execute("ATTACH ? AS analytics_copy", [str(copy)])
+        wh.execute("INSERT INTO core.lead_status_history SELECT * REPLACE ('run-2' AS run_id) FROM "
+                   "core.lead_status_history LIMIT 4")
+        assert analytics._append_runs(wh, 'core."lead_status_history"') == 4
+        assert analytics._append_runs(wh, 'core."lead_status_history"') == 0  # up to date: nothing to add
+        wh.execute("DELETE FROM core.lead_status_history WHERE run_id = 'run-2'")  # the copy is ahead now
+        assert analytics._append_runs(wh, 'core."lead_status_history"') is None
+        wh.execute("DETACH analytics_copy")
