@@ -232,10 +232,23 @@ def _positions(records: pl.DataFrame, pairs: list[tuple[str, str]]) -> list[tupl
     return [(index[a], index[b]) for a, b in pairs if a in index and b in index]
 
 
+@dataclass(frozen=True)
+class Reclustering:
+    """An earlier clustering of the same scored pairs (its `assignments` and `decisions`, pairs by position), and the
+    rows whose components are clustered anew (`rows`, a boolean mask of the records): only they changed (leads
+    opened to heal). Every other component keeps its leads and decisions, as clustering it again would give them
+    (components are clustered independently; the new lead ids the earlier clustering gave them stay taken)."""
+
+    rows: np.ndarray
+    assignments: pl.DataFrame
+    decisions: pl.DataFrame
+
+
 def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: MatchSettings,
                     must_link: list[tuple[str, str]] = (), cannot_link: list[tuple[str, str]] = (),
                     retired_ids: set[str] = frozenset(), keep_together: list[tuple[str, str]] = (),
-                    live_lead_ids: pl.Series | None = None) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple[str, str]]]:
+                    live_lead_ids: pl.Series | None = None, again: Reclustering | None = None
+                    ) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple[str, str]]]:
     """Assign every batch record (new or re-opened) to a lead.
 
     `records` needs record_key, kind, lead_id, contact_id, crm_lead_id, domain, email and may carry
@@ -248,7 +261,8 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
     `retired_ids` are lead ids a new lead must never take again (leads merged away earlier).
     `keep_together` are links between records of a re-opened lead that still stand (earlier match edges,
     strongest first): joined after the reviewer's must-links, never across a cannot-link. `live_lead_ids`: every
-    existing lead's id when `records` hold only some leads (a new lead never takes one).
+    existing lead's id when `records` hold only some leads (a new lead never takes one). `again`: these pairs were
+    clustered already, and only the components holding `again.rows` are clustered anew (see `Reclustering`).
     """
     must = _positions(records, list(must_link))
     cannot = _positions(records, list(cannot_link))
@@ -259,9 +273,16 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         ["match_probability", "_pair"], descending=[True, False])
     batch = (records["kind"] == "batch").to_numpy()
     component = _components(records, edges, must + together)
+    if again is not None:  # components are clustered independently: the others keep the first clustering's leads
+        chosen = np.isin(component, np.unique(component[again.rows]))
+        kept_new = again.assignments.filter(pl.col("is_new_lead") & ~pl.col("record_key").is_in(
+            records["record_key"].filter(pl.Series(batch & chosen)).implode()))["lead_id"]
+        retired_ids = set(retired_ids) | set(kept_new.to_list())  # their new ids are taken
+        batch &= chosen
+        edges = edges.filter(pl.Series(chosen[edges["left"].to_numpy()])) if edges.height else edges
     held = _held_pairs(scored, records, settings.apart_through_other_records)
     slow = _constrained_components(records, component, batch, must + together, cannot + held, settings)
-    in_slow = np.isin(component, slow)
+    in_slow = np.isin(component, slow) if again is None else np.isin(component, slow) & chosen
     fast_rows = np.flatnonzero(batch & ~in_slow)
     slow_rows = np.flatnonzero(batch & in_slow)
     on_slow = in_slow[edges["left"].to_numpy()] if edges.height else np.zeros(0, dtype=bool)
@@ -277,6 +298,13 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
             [p for p in together if p[0] in keep], settings, set(retired_ids),
             [p for p in held if p[0] in keep or p[1] in keep], live_lead_ids)
         parts.append(slow_assignments)
+    if again is not None:
+        parts.append(again.assignments.join(pl.concat(parts, how="vertical_relaxed").select("record_key"),
+                                            on="record_key", how="anti"))
+        # the first clustering's decisions outside the chosen components (its refusals there stand)
+        outside = pl.Series(~chosen[scored["left"].to_numpy()]) if scored.height else pl.Series([], dtype=pl.Boolean)
+        scored = scored.with_columns(pl.when(outside).then(again.decisions[c]).otherwise(pl.col(c)).alias(c)
+                                     for c in ("decision", "reason"))
     position = records.select("record_key").with_row_index("_row")
     assignments = pl.concat(parts, how="vertical_relaxed").join(position, on="record_key").sort("_row").drop("_row")
     if not refused:

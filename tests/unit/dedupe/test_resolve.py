@@ -641,3 +641,42 @@ def test_leaving_out_the_known_records_that_cannot_pair_decides_the_same(tmp_pat
     order = ["left_key", "right_key"]
     assert a.decisions.sort(order).equals(b.decisions.sort(order)) and a.decisions.height > 500
     assert a.assignments["lead_id"].is_in(known["lead_id"].implode()).sum() > 100  # it did join earlier leads
+
+
+def test_healing_clusters_again_only_the_components_of_the_healed_leads(tmp_path):
+    """When existing leads heal, only the components holding their re-opened records are clustered again; every
+    other component keeps the first clustering's leads and decisions: the same leads and decisions as clustering
+    everything again."""
+    from dataclasses import replace
+
+    from dedupe.cluster import Reclustering
+    from dedupe.resolve import _chains, _reopened_in_place, resolve_scored, score_records
+    from leadflow.evaluate import labelled_generated_records
+    from leadflow.evaluate.independent import write_weekly_file
+
+    write_weekly_file(tmp_path, 3000, seed=5, rate="high")
+    records = labelled_generated_records(tmp_path)
+    columns = [c for c in (*ENTITY_COLUMNS, "first_name_key", "country", "state", "city") if c in records.columns]
+    earlier, batch = records.head(2400).select(columns), records.tail(records.height - 2400).select(columns)
+    # earlier weeks matched on e-mail and phone alone left people split over several leads: this batch heals them
+    strict = replace(SETTINGS, blocking=tuple(r for r in SETTINGS.blocking if r.name in ("email", "phone")))
+    leads = resolve_people(earlier, earlier.clear(), strict).assignments.select("record_key", "lead_id")
+    known = earlier.drop("lead_id").join(leads, on="record_key").with_columns(pl.lit("lead").alias("kind"))
+    state = score_records(batch, known, SETTINGS)
+    first = resolve_scored(state, SETTINGS, keep_if_healing=True)
+    assert first.positional and len(first.healable) >= 2
+    healed = sorted({x for pair in first.healable for x in pair})
+    first_record = dict(known.filter(pl.col("lead_id").is_in(healed)).group_by("lead_id").agg(
+        pl.col("record_key").min()).iter_rows())
+    must = [(first_record[a], first_record[b]) for a, b in first.healable]
+    reopened, opened = _reopened_in_place(state, healed)
+    together = _chains(opened)
+    rows = reopened.records["record_key"].is_in(opened["record_key"].implode()).to_numpy()
+    everything = resolve_scored(replace(reopened), SETTINGS, must, keep_together=together)
+    again = resolve_scored(replace(reopened), SETTINGS, must, keep_together=together,
+                           again=Reclustering(rows, first.assignments, first.decisions))
+    assert again.assignments.equals(everything.assignments)
+    assert again.decisions.equals(everything.decisions)
+    # most of the batch sat in components left alone: new leads, and records that joined earlier leads
+    alone = everything.assignments.filter(~pl.col("record_key").is_in(opened["record_key"].implode()))
+    assert alone["is_new_lead"].sum() > 100 and (~alone["is_new_lead"]).sum() > 100
