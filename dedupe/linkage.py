@@ -25,18 +25,21 @@ from dedupe.settings import MatchSettings
 COMPARE_CHUNK = 500_000
 
 
-def _keyed(records: pl.DataFrame, keys: tuple[str, ...]) -> pl.LazyFrame:
-    """Each record with a value for every key that a batch record has too (only a block holding a batch record makes
-    pairs: against millions of earlier records most blocks hold none, and their records are left out before the
-    blocks are sized): its position, whether it is a batch record, its block id (the position + 1 of the block's
-    first record: a hash group-by, where ranking the keys sorted them, 4x slower at 5M records) and its block's
-    size (all of the block's records share its keys, so none is left out of a block that is kept)."""
+def _keyed(records: pl.DataFrame, keys: tuple[str, ...], batch_keys_only: bool = False) -> pl.LazyFrame:
+    """Each record with a value for every key: its position, whether it is a batch record, its block id (the
+    position + 1 of the block's first record: a hash group-by, where ranking the keys sorted them, 4x slower at 5M
+    records) and its block's size. `batch_keys_only`: only the records whose keys a batch record has too (only a
+    block holding a batch record makes pairs: against millions of earlier records most blocks hold none, and their
+    records are left out before the blocks are sized; all of a block's records share its keys, so none is left out
+    of a block that is kept)."""
     keyed = records.lazy().select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), (pl.col("kind") == "batch").alias("_batch"),
         *(pl.col(k).cast(pl.Utf8).replace("", None).alias(k) for k in keys),
     ).drop_nulls(list(keys))
-    return keyed.join(keyed.filter(pl.col("_batch")).select(*keys).unique(), on=list(keys), how="semi",
-                      maintain_order="left").with_columns(
+    if batch_keys_only:
+        keyed = keyed.join(keyed.filter(pl.col("_batch")).select(*keys).unique(), on=list(keys), how="semi",
+                           maintain_order="left")
+    return keyed.with_columns(
         (pl.col("_i").min().over(list(keys)) + 1).alias("_block"),
         pl.len().over(list(keys)).cast(pl.UInt32).alias("_size"))
 
@@ -47,7 +50,10 @@ def _placed(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | 
     records and at most `max_block_size`. Made once per pass; its pairs, their count and each record's block id
     are read from it. With a cap, also what it skipped: the blocks over the cap that hold a batch record, and their
     records (counted from the same block sizes: the keys are grouped once per pass)."""
-    sized = _keyed(with_keys(records, keys), keys).select("_i", "_batch", "_block", "_size").collect()
+    # against more earlier records than batch ones, blocks without a batch record are left out first
+    few = int((records["kind"] == "batch").sum()) * 2 < records.height
+    sized = _keyed(with_keys(records, keys), keys, batch_keys_only=few).select("_i", "_batch", "_block", "_size"
+                                                                                ).collect()
     size = pl.col("_size")
     placed = sized.filter((size > 1) & (size <= max_block_size) if max_block_size else size > 1).drop("_size")
     if not max_block_size:
