@@ -235,9 +235,10 @@ def _positions(records: pl.DataFrame, pairs: list[tuple[str, str]]) -> list[tupl
 @dataclass(frozen=True)
 class Reclustering:
     """An earlier clustering of the same scored pairs (its `assignments` and `decisions`, pairs by position), and the
-    rows whose components are clustered anew (`rows`, a boolean mask of the records): only they changed (leads
-    opened to heal). Every other component keeps its leads and decisions, as clustering it again would give them
-    (components are clustered independently; the new lead ids the earlier clustering gave them stay taken)."""
+    rows whose components are clustered anew (`rows`, a boolean mask of the records), with every component sharing a
+    lead id with theirs: only they changed (leads opened to heal). Every other component keeps its leads and
+    decisions, as clustering it again would give them (components sharing no lead id are clustered independently;
+    the new lead ids the earlier clustering gave them stay taken)."""
 
     rows: np.ndarray
     assignments: pl.DataFrame
@@ -273,8 +274,8 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         ["match_probability", "_pair"], descending=[True, False])
     batch = (records["kind"] == "batch").to_numpy()
     component = _components(records, edges, must + together)
-    if again is not None:  # components are clustered independently: the others keep the first clustering's leads
-        chosen = np.isin(component, np.unique(component[again.rows]))
+    if again is not None:  # the other components keep the first clustering's leads
+        chosen = _sharing_lead_ids(records, component, again.rows)
         kept_new = again.assignments.filter(pl.col("is_new_lead") & ~pl.col("record_key").is_in(
             records["record_key"].filter(pl.Series(batch & chosen)).implode()))["lead_id"]
         retired_ids = set(retired_ids) | set(kept_new.to_list())  # their new ids are taken
@@ -319,6 +320,24 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         .otherwise(pl.col("reason")).alias("reason"),
     ).drop("_refused")
     return assignments, decisions, healable
+
+
+def _sharing_lead_ids(records: pl.DataFrame, component: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Per record: whether its component holds one of `rows` (a boolean mask), or shares a lead id (existing,
+    original or preferred) with a component that does, and so on until none is added. Lead ids are handed out across
+    components (`_assign_ids`: of the clusters claiming a split lead's id, the one holding most of its records keeps
+    it), so components sharing one are clustered together; components sharing none are clustered independently."""
+    columns = [c for c in ("lead_id", "original_lead_id", "preferred_lead_id") if c in records.columns]
+    ids = pl.concat([records.select(pl.col(c).alias("id")).with_columns(pl.Series("_c", component))
+                     for c in columns]).drop_nulls("id")
+    chosen = np.unique(component[rows])
+    while True:
+        claimed = ids.filter(pl.col("_c").is_in(pl.Series(chosen).implode()))["id"].unique()
+        sharing = ids.filter(pl.col("id").is_in(claimed.implode()))["_c"].to_numpy()
+        grown = np.union1d(chosen, sharing)
+        if len(grown) == len(chosen):
+            return np.isin(component, chosen)
+        chosen = grown
 
 
 def _held_pairs(scored: pl.DataFrame, records: pl.DataFrame, guards: tuple[str, ...]) -> list[tuple[int, int]]:

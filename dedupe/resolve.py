@@ -347,6 +347,12 @@ def _reopened_in_place(state: ScoredRecords, leads: list[str]) -> tuple[ScoredRe
                          state.blocks_skipped, state.live_lead_ids), reopened
 
 
+def records_of_reopened(records: pl.DataFrame, leads: list[str]) -> np.ndarray:
+    """Per record: whether it is a re-opened record of one of `leads` (its original_lead_id): opened to heal, or by a
+    reviewer's verdict of this run already."""
+    return records["original_lead_id"].is_in(pl.Series(leads, dtype=pl.Utf8).implode()).fill_null(False).to_numpy()
+
+
 def _chains(records: pl.DataFrame) -> list[tuple[str, str]]:
     """Consecutive record keys of each lead (sorted): links that keep a lead's records together."""
     ordered = records.sort("record_key")
@@ -432,8 +438,8 @@ def resolve_import(batch: pl.DataFrame, crm_people: pl.DataFrame, superseded: pl
                 # leads opened whole (every other component keeps its leads: at 5M leads 3.4 -> 2.8 s)
                 state, opened = healing
                 del healing
-                again = Reclustering(state.records["record_key"].is_in(opened["record_key"].implode()).to_numpy(),
-                                     resolution.assignments, resolution.decisions)
+                again = Reclustering(records_of_reopened(state.records, healed), resolution.assignments,
+                                     resolution.decisions)
                 resolution = resolve_scored(state, settings, verdicts.must_link, verdicts.cannot_link,
                                             history.retired_ids, keep_together + _chains(opened), again=again)
                 del again

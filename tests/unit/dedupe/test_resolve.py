@@ -680,3 +680,59 @@ def test_healing_clusters_again_only_the_components_of_the_healed_leads(tmp_path
     # most of the batch sat in components left alone: new leads, and records that joined earlier leads
     alone = everything.assignments.filter(~pl.col("record_key").is_in(opened["record_key"].implode()))
     assert alone["is_new_lead"].sum() > 100 and (~alone["is_new_lead"]).sum() > 100
+
+
+def _clustered_both_ways(first: list[tuple], second: list[tuple], edges: list[tuple[int, int, float]], must,
+                         cannot, must_again, healed: list[str]):
+    """Cluster `first`, then `second` (the same records with healed leads re-opened) twice: everything again, and
+    only the components of the healed leads' records (`Reclustering`)."""
+    from dataclasses import replace
+
+    from dedupe.cluster import Reclustering, cluster_records
+    from dedupe.resolve import records_of_reopened
+
+    columns = ("record_key", "kind", "lead_id", "original_lead_id", "contact_id", "crm_lead_id", "domain", "email",
+               "preferred_lead_id")
+
+    def frame(rows):
+        return pl.DataFrame([(*row, *[None] * (len(columns) - len(row))) for row in rows],
+                            schema={c: pl.Utf8 for c in columns}, orient="row")
+    scored = pl.DataFrame({"left": [a for a, _, _ in edges], "right": [b for _, b, _ in edges],
+                           "match_probability": [p for *_, p in edges], "reason": ["evidence"] * len(edges),
+                           "decision": ["match"] * len(edges)}, schema_overrides={"left": pl.UInt32,
+                                                                                  "right": pl.UInt32})
+    settings = replace(SETTINGS, merge_leads_threshold=0.99)
+    assignments, decisions, healable = cluster_records(frame(first), scored, settings, must, cannot)
+    assert healable
+    again = frame(second)
+    everything = cluster_records(again, scored, settings, must + must_again, cannot)
+    partly = cluster_records(again, scored, settings, must + must_again, cannot, again=Reclustering(
+        records_of_reopened(again, healed), assignments, decisions))
+    return everything, partly
+
+
+def test_reclustering_clusters_with_them_the_components_that_share_a_split_leads_id():
+    """A reviewer split lead L (r1 apart from r2); r2 and r3 keep L in a component of their own, r1 sits with the
+    healed leads H1 and H2. Clustering only the healed leads' component would let r1 claim L too (the cluster
+    holding most of a split lead's records keeps its id, across components): the component sharing L is clustered
+    with it, and r1 gets a new id, as clustering everything again gives."""
+    first = [("r1", "batch", None, "L"), ("r2", "batch", None, "L"), ("r3", "batch", None, "L"),
+             ("n1", "batch"), ("h1", "lead", "H1"), ("h2", "lead", "H2")]
+    second = first[:4] + [("h1", "batch", None, "H1"), ("h2", "batch", None, "H2")]
+    edges = [(4, 5, 0.999), (3, 4, 0.98), (0, 3, 0.97), (1, 2, 0.96)]
+    everything, partly = _clustered_both_ways(first, second, edges, [], [("r1", "r2")], [("h1", "h2")],
+                                              ["H1", "H2"])
+    assert partly[0].equals(everything[0]) and partly[1].equals(everything[1])
+    lead = dict(zip(everything[0]["record_key"], everything[0]["lead_id"]))
+    assert lead["r2"] == lead["r3"] == "L" and lead["r1"] != "L" and lead["n1"] == lead["h1"] == lead["h2"]
+
+
+def test_reclustering_covers_healed_leads_a_verdict_had_opened_already():
+    """Leads L1 and L2 were both re-opened by verdicts (joined to M1 and M2) when an edge between them heals them:
+    their records are batch records already, none is opened to heal, and they are still clustered again."""
+    first = [("l1", "batch", None, "L1"), ("m1", "batch", None, "M1"), ("l2", "batch", None, "L2"),
+             ("m2", "batch", None, "M2")]
+    everything, partly = _clustered_both_ways(first, first, [(0, 2, 0.999)], [("l1", "m1"), ("l2", "m2")], [],
+                                              [("l1", "l2")], ["L1", "L2"])
+    assert partly[0].equals(everything[0]) and partly[1].equals(everything[1])
+    assert everything[0]["lead_id"].n_unique() == 1
