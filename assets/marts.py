@@ -97,8 +97,8 @@ def funnel_adds_up(warehouse: WarehouseResource) -> AssetCheckResult:
              *(AssetKey(["marts", table]) for table in MART_TABLES)])
 def analysts_copy(context: AssetExecutionContext, warehouse: WarehouseResource,
                   progress: ProgressResource) -> MaterializeResult:
-    """`<warehouse>.analytics.duckdb`: core, marts and quarantine copied aside (from the previous copy, large tables
-    row by row where they differ) and swapped in with an atomic rename, for analysts to query (and hold open) while
+    """`<warehouse>.analytics.duckdb`: core, marts and quarantine copied aside (from the previous copy: large tables
+    row by row where they differ, tables runs only append to by run) and swapped in with an atomic rename, for analysts to query (and hold open) while
     runs write the warehouse."""
     copying = progress.tracker(context.log, "analysts' copy", 0, unit="rows")
     done = publish_analytics_copy(warehouse.session(), warehouse.path, context.run.run_id, datetime.now(), copying)

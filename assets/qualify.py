@@ -58,17 +58,17 @@ def _in_scope(context: AssetExecutionContext, wh, rules: RulesResource, override
               as_of: datetime, state: pl.DataFrame, lead_profiles: pl.DataFrame, accounts: pl.DataFrame,
               crm_leads: pl.DataFrame, crm_campaigns: pl.DataFrame) -> _Scope:
     """Every lead, or those whose result can change (leadflow.qualify.scope)."""
-    rule_set, last = rules.rules(), last_qualification(wh)
+    rule_set, stored = rules.rules(), last_qualification(wh)
+    last = None if stored is None else LastQualification(*stored)
     new_overrides = overrides.overrides(rule_set.rank_names)
     in_force = active_overrides(stored_overrides(wh), new_overrides)
-    full = full_evaluation_reason(None if last is None else LastQualification(*last), rule_set, as_of,
-                                  asked=rules.requalify_all)
+    full = full_evaluation_reason(last, rule_set, as_of, asked=rules.requalify_all)
     if full:
         context.log.info(f"qualifying every lead: {full}")
         return _Scope(all_leads(wh), current_assignments(wh), full, {}, in_force, new_overrides)
     chosen = leads_to_requalify(
         wh, lead_profiles, accounts, crm_leads["lead_id"], crm_campaigns,
-        pl.concat([in_force["lead_id"], new_overrides["lead_id"]]), time_windows(rule_set, last[1], as_of),
+        pl.concat([in_force["lead_id"], new_overrides["lead_id"]]), time_windows(rule_set, last.as_of, as_of),
         team_room(rule_set, state, as_of), rule_set.fallback_owner)
     context.log.info(f"qualifying {chosen.leads.height:,} leads whose result can change (of them, by reason: "
                      + ", ".join(f"{reason} {n:,}" for reason, n in chosen.reasons.items()) + ")")

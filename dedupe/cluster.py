@@ -274,6 +274,7 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         ["match_probability", "_pair"], descending=[True, False])
     batch = (records["kind"] == "batch").to_numpy()
     component = _components(records, edges, must + together)
+    chosen = np.ones(records.height, dtype=bool)  # the components clustered here
     if again is not None:  # the other components keep the first clustering's leads
         chosen = _sharing_lead_ids(records, component, again.rows)
         kept_new = again.assignments.filter(pl.col("is_new_lead") & ~pl.col("record_key").is_in(
@@ -283,7 +284,7 @@ def cluster_records(records: pl.DataFrame, scored: pl.DataFrame, settings: Match
         edges = edges.filter(pl.Series(chosen[edges["left"].to_numpy()])) if edges.height else edges
     held = _held_pairs(scored, records, settings.apart_through_other_records)
     slow = _constrained_components(records, component, batch, must + together, cannot + held, settings)
-    in_slow = np.isin(component, slow) if again is None else np.isin(component, slow) & chosen
+    in_slow = np.isin(component, slow) & chosen
     fast_rows = np.flatnonzero(batch & ~in_slow)
     slow_rows = np.flatnonzero(batch & in_slow)
     on_slow = in_slow[edges["left"].to_numpy()] if edges.height else np.zeros(0, dtype=bool)

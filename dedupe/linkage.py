@@ -44,16 +44,14 @@ def _keyed(records: pl.DataFrame, keys: tuple[str, ...], batch_keys_only: bool =
         pl.len().over(list(keys)).cast(pl.UInt32).alias("_size"))
 
 
-def _placed(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | None = None
-            ) -> tuple[pl.DataFrame, dict[str, int] | None]:
+def _placed(records: pl.DataFrame, keys: tuple[str, ...], max_block_size: int | None = None,
+            batch_keys_only: bool = False) -> tuple[pl.DataFrame, dict[str, int] | None]:
     """The records a pass may pair (`_i`, `_batch`, `_block`): a value for every key, in a block of two or more
     records and at most `max_block_size`. Made once per pass; its pairs, their count and each record's block id
     are read from it. With a cap, also what it skipped: the blocks over the cap that hold a batch record, and their
-    records (counted from the same block sizes: the keys are grouped once per pass)."""
-    # against more earlier records than batch ones, blocks without a batch record are left out first
-    few = int((records["kind"] == "batch").sum()) * 2 < records.height
-    sized = _keyed(with_keys(records, keys), keys, batch_keys_only=few).select("_i", "_batch", "_block", "_size"
-                                                                                ).collect()
+    records (counted from the same block sizes: the keys are grouped once per pass). `batch_keys_only`: see
+    `_keyed`."""
+    sized = _keyed(with_keys(records, keys), keys, batch_keys_only).select("_i", "_batch", "_block", "_size").collect()
     size = pl.col("_size")
     placed = sized.filter((size > 1) & (size <= max_block_size) if max_block_size else size > 1).drop("_size")
     if not max_block_size:
@@ -151,7 +149,9 @@ def candidate_pairs(records: pl.DataFrame, settings: MatchSettings, link_only: b
     if not settings.blocking or records.is_empty():
         empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
         return (*empty, np.zeros(0, dtype=flag_type)) if with_passes else empty
-    made = [_placed(records, rule.keys, rule.max_block_size) for rule in settings.blocking]
+    # against more earlier records than batch ones, blocks without a batch record are left out first
+    few = int((records["kind"] == "batch").sum()) * 2 < records.height
+    made = [_placed(records, rule.keys, rule.max_block_size, few) for rule in settings.blocking]
     placed = [frame for frame, _ in made]
     if skipped is not None:
         skipped.update({rule.name: counts for rule, (_, counts) in zip(settings.blocking, made) if counts is not None})

@@ -3,7 +3,7 @@ No mart holds a run timestamp: the same data gives the same marts."""
 
 from __future__ import annotations
 
-from warehouse.connection import WarehouseSession
+from warehouse.connection import SCAN_MEMORY_LIMIT, WarehouseSession
 
 # SQL file -> the mart tables it (re)creates, in the order a run builds them (lead_outcomes first: the others read it)
 MART_FILES = {
@@ -16,13 +16,10 @@ MART_FILES = {
 MART_TABLES = tuple(table for tables in MART_FILES.values() for table in tables)
 
 
-MARTS_MEMORY_LIMIT = "1GB"
-
-
 def rebuild_marts(wh: WarehouseSession, sql_file: str) -> dict[str, int]:
     """Run one `marts_*.sql` file in a transaction; return the rows of each table it made. The marts scan whole
     tables (every lead and source record): with more buffer than the run's default they do not spill (at 4.8M
     leads: 19.0 s at 256MB, 12.6 s at 512MB)."""
-    with wh.memory_at_least(MARTS_MEMORY_LIMIT), wh.transaction():
+    with wh.memory_at_least(SCAN_MEMORY_LIMIT), wh.transaction():
         wh.run(sql_file)
     return {table: wh.scalar(f"SELECT count(*) FROM marts.{table}") for table in MART_FILES[sql_file]}
